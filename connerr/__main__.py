@@ -1,0 +1,4 @@
+"""``python -m connerr``: the command-line interface."""
+from connerr.cli import run
+
+run()
