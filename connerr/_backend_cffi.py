@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Tuple
 
-from connerr import _native  # type: ignore[attr-defined]
+from connerr import _native
 from connerr._native_types import BAD_ARGUMENT, Constant
 
 _ffi = _native.ffi

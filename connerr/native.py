@@ -36,7 +36,8 @@ _PUBLIC = ("compiled_os", "compiled_arch", "compiled_libc", "constants", "strerr
            "last_socket_error", "format_message", "raw_connect", "raw_bind", "raw_exchange",
            "raw_resolve")
 globals().update({name: getattr(_backend, name) for name in _PUBLIC if hasattr(_backend, name)})
-__all__ = ["BACKEND", "PHASES", "Constant", *(name for name in _PUBLIC if hasattr(_backend, name))]
+__all__ = ["BACKEND", "PHASES", "Constant"]
+__all__ += [name for name in _PUBLIC if hasattr(_backend, name)]
 
 
 def __getattr__(name: str) -> Any:

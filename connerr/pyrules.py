@@ -254,8 +254,10 @@ def python_view(
     if domain == "eai":
         if name == "EAI_SYSTEM":
             # set_gaierror: EAI_SYSTEM -> set_error(): OSError from C errno.
-            return PythonView("OSError", None, None,
-                              "Modules/socketmodule.c set_gaierror: EAI_SYSTEM -> set_error() (errno of the call)")
+            return PythonView(
+                "OSError", None, None,
+                "Modules/socketmodule.c set_gaierror: EAI_SYSTEM -> set_error() (errno of the call)",
+            )
         return PythonView("socket.gaierror", number, None,
                           "Modules/socketmodule.c set_gaierror: gaierror(error, gai_strerror)")
     if platform == "windows":

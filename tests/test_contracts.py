@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from _support import WINDOWS
 
 from connerr import native
-from _support import WINDOWS
 
 EVERYWHERE = ("compiled_os", "compiled_arch", "compiled_libc", "constants", "strerror", "raw_connect",
               "raw_bind", "raw_exchange", "raw_resolve")

@@ -9,8 +9,9 @@ import socket
 import subprocess
 import sys
 
-from connerr import _backend_python as fallback
 from _support import WINDOWS
+
+from connerr import _backend_python as fallback
 
 # Run in a fresh interpreter with an import hook that makes ``connerr._native`` unimportable.
 HIDE_EXTENSION = """

@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 import pytest
+from _support import POSIX, WINDOWS
 
 import connerr
 from connerr import native
-from _support import POSIX, WINDOWS
 
 
 def test_version_is_a_string() -> None:

@@ -48,7 +48,6 @@ Status rules (from PROVENANCE.md, row by row)
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import sys
 from pathlib import Path
@@ -127,33 +126,37 @@ def message_rows(shared: Path) -> List[Row]:
     for platform, name, number, message, source in rows:
         if platform.startswith("#"):
             continue
-        out.append(_row(platform, "errno", name, number, "strerror", message, source))
+        out.append(_row((platform, "errno", name, number), "strerror", message, source))
 
     path = shared / "gai.tsv"
     header, rows = read_tsv(path)
     _check_header(path, header, ("platform", "name", "number", "message", "source"))
     for platform, name, number, message, source in rows:
-        out.append(_row(platform, "eai", name, number, "gai_strerror", message, source))
+        out.append(_row((platform, "eai", name, number), "gai_strerror", message, source))
 
     path = shared / "windows.tsv"
     header, rows = read_tsv(path)
-    _check_header(path, header, ("name", "number", "facility", "message", "description", "source", "formatmessage"))
+    _check_header(
+        path, header, ("name", "number", "facility", "message", "description", "source", "formatmessage")
+    )
     for name, number, facility, message, description, source, formatmessage in rows:
+        ident = ("windows", facility, name, number)
         if facility == "win32":
             if message != formatmessage or description:
                 raise ValueError(f"{path}: win32 row {name} has a message/description of its own")
         elif facility == "winsock":
             if name not in NOT_ON_WINSOCK_PAGE:
-                out.append(_row("windows", facility, name, number, "title", message, source))
+                out.append(_row(ident, "title", message, source))
                 if description:
-                    out.append(_row("windows", facility, name, number, "description", description, source))
+                    out.append(_row(ident, "description", description, source))
         else:
             raise ValueError(f"{path}: unknown facility {facility!r}")
-        out.append(_row("windows", facility, name, number, "formatmessage", formatmessage, source))
+        out.append(_row(ident, "formatmessage", formatmessage, source))
     return out
 
 
-def _row(msgset: str, domain: str, name: str, number: str, field: str, text: str, source: str) -> Row:
+def _row(ident: Tuple[str, str, str, str], field: str, text: str, source: str) -> Row:
+    msgset, domain, name, number = ident
     where = f"{msgset}/{domain}/{name}/{field}"
     if msgset not in MSGSETS:
         raise ValueError(f"{where}: unknown msgset")
@@ -185,8 +188,8 @@ def anchor_rows(shared: Path) -> Tuple[List[str], List[Row]]:
     for fields in rows:
         domain = fields[0]
         source = ANCHOR_SOURCE_ERRNO if domain == "errno" else ANCHOR_SOURCE_WINDOWS
-        out.append(tuple(fields) + (source,))
-    return header + ["source"], out
+        out.append((*fields, source))
+    return [*header, "source"], out
 
 
 def render(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
