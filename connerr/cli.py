@@ -40,6 +40,21 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_table(args: argparse.Namespace) -> int:
+    from connerr import _table, reference
+    from connerr.platforms import UnknownPlatformError
+
+    try:
+        found = reference.records(platform=args.platform, kind=args.kind, domain=args.domain)
+    except UnknownPlatformError as exc:
+        raise UsageError(str(exc)) from None
+    if not found:
+        print("connerr: no codes match", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    print(_table.to_json(found, args.platform) if args.json else _table.to_text(found, args.platform))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="connerr", description="Cross-platform network error codes: explain, "
@@ -48,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     info = sub.add_parser("info", help="version, platform tag, backend, Python")
     info.set_defaults(func=_cmd_info)
+    table = sub.add_parser("table", help="the reference table (every code, every platform)")
+    table.add_argument("--platform", help="only this platform tag (linux, darwin, windows, ...)")
+    table.add_argument("--kind", help="only codes of this kind (connection_reset, ...)")
+    table.add_argument("--domain", choices=("errno", "eai", "winsock", "win32"), help="only this domain")
+    table.add_argument("--json", action="store_true", help="JSON as DESIGN.md section 5 describes")
+    table.set_defaults(func=_cmd_table)
     return parser
 
 

@@ -181,6 +181,11 @@ class _Index:
             if wsa is not None and wsa != number and (platform, "winsock", wsa) in self.by_number:
                 seen_as = ("winsock", self.by_number[(platform, "winsock", wsa)][0], wsa)
         text, source, status = self.message(platform, seen_as[0], seen_as[1])
+        primary = self.by_number[(platform, seen_as[0], seen_as[2])][0]
+        if text is None and primary != seen_as[1]:
+            # an alias (#define EWOULDBLOCK EAGAIN) prints the text of the name it stands for
+            text, source, status = self.message(platform, seen_as[0], primary)
+            source = f"{source} (text of {primary}; {name} is an alias)" if source else None
         view = python_view(platform, seen_as[0], seen_as[1], seen_as[2],
                            numbers=self.numbers.get((platform, "errno"), {}))
         rule = view.rule if seen_as[1] == name else (
