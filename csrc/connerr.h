@@ -2,6 +2,12 @@
 #ifndef CONNERR_H
 #define CONNERR_H
 
+/* glibc shows EAI_ADDRFAMILY, EAI_NODATA, EAI_INPROGRESS... only with _GNU_SOURCE (netdb.h __USE_GNU);
+ * it also selects the GNU strerror_r, which native.c handles. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#  define _GNU_SOURCE
+#endif
+
 #include <stddef.h>
 
 #ifdef _WIN32

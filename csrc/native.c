@@ -51,8 +51,12 @@ int connerr_strerror(int code, char *buf, size_t len)
     if (strerror_s(buf, len, code) != 0)
         return CONNERR_BAD_ARGUMENT;
 #elif defined(__GLIBC__) && defined(_GNU_SOURCE)
-    /* GNU strerror_r returns a pointer that may or may not be buf. */
-    copy_text(buf, len, strerror_r(code, buf, len));
+    {
+        /* GNU strerror_r returns either buf (filled) or a static string (buf untouched). */
+        const char *text = strerror_r(code, buf, len);
+        if (text != buf)
+            copy_text(buf, len, text);
+    }
 #else
     /* XSI strerror_r (musl, BSD, darwin) returns 0 or an error number and fills buf. */
     if (strerror_r(code, buf, len) != 0 && buf[0] == '\0')

@@ -39,9 +39,9 @@ def test_native_reports_most_of_this_platforms_rows() -> None:
         pytest.skip("the fallback sees only what Python's errno module exports")
     reported = {(c.domain, c.name) for c in native.constants()}
     expected = {(r.domain, r.name) for r in reference.records(platform=HERE)}
-    # the extension may lack only codes hidden behind feature macros (e.g. EAI_* without _GNU_SOURCE)
+    # the data's headers (zig 0.17) may be newer than this machine's: a few new codes may be absent
     missing = expected - reported
-    assert len(missing) <= 8, sorted(missing)
+    assert len(missing) <= 4, sorted(missing)
 
 
 @pytest.mark.skipif(not LINUX or native.compiled_libc() != "glibc", reason="glibc texts")
@@ -59,10 +59,16 @@ def test_os_strerror_equals_glibc_text_for_every_code() -> None:
 def test_gai_strerror_equals_data() -> None:
     if not hasattr(native, "gai_strerror"):
         pytest.skip("needs the C extension")
+    older = []
     for record in reference.records(platform=HERE, domain="eai"):
         entry = record.platforms[HERE]
         if entry.message is not None:
-            assert native.gai_strerror(entry.number) == entry.message, record.name
+            live = native.gai_strerror(entry.number)
+            if live == "Unknown error":  # this libc predates the snapshot's text for the code
+                older.append(record.name)
+                continue
+            assert live == entry.message, record.name
+    assert len(older) <= 2, older
 
 
 def test_every_python_errorcode_is_present() -> None:
