@@ -84,6 +84,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         print(f"connerr: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as exc:  # --version and --help exit from inside argparse
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
 def run(argv: Optional[List[str]] = None) -> None:

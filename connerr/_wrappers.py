@@ -1,0 +1,237 @@
+"""What exception *types* say: stdlib classes and library wrappers, recognised by module and name.
+
+Nothing here imports the libraries: a class is recognised by its module (``urllib3.exceptions``,
+``pip._vendor.urllib3.exceptions`` and ``httpx._exceptions`` all count) and its name. The table
+is looked up along the exception's MRO, so the **most specific** entry wins whatever the table
+order (httpx style): urllib3's ``NewConnectionError`` derives from ``ConnectTimeoutError`` but is
+not a timeout.
+
+A rule gives a kind (or None: "let the wrapped exception decide"), a phase hint, and whether the
+type is a *wrapper* (library class: weaker evidence than a stdlib type, which is what the OS layer
+actually raised).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+from connerr.taxonomy import Kind
+
+__all__ = ["LIBRARIES", "STDLIB", "TypeRule", "inner_exceptions", "library_of", "type_rule"]
+
+#: third-party packages recognised by name anywhere in a module path (vendored copies too)
+LIBRARIES = frozenset({"urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio"})
+#: stdlib "libraries": evidence from these is as strong as a builtin type
+STDLIB = frozenset({"builtins", "socket", "ssl", "http.client", "urllib.error", "asyncio",
+                    "concurrent.futures"})
+_STDLIB_MODULES: Tuple[Tuple[str, str], ...] = (
+    ("_socket", "socket"), ("socket", "socket"), ("_ssl", "ssl"), ("ssl", "ssl"),
+    ("http.client", "http.client"), ("urllib.error", "urllib.error"), ("asyncio", "asyncio"),
+    ("concurrent.futures", "concurrent.futures"), ("builtins", "builtins"),
+)
+
+
+class TypeRule(NamedTuple):
+    """What one exception class says."""
+
+    library: str
+    name: str
+    kind: Optional[Kind]
+    phase: Optional[str]
+    note: str = ""
+    #: refines (kind, phase) from the exception's text; returns None to keep the rule's values
+    refine: Optional[Callable[[str], Optional[Tuple[Optional[Kind], Optional[str]]]]] = None
+
+    @property
+    def wrapper(self) -> bool:
+        """True for a library class (weaker evidence than a stdlib type)."""
+        return self.library not in STDLIB
+
+
+def _urllib3_protocol(text: str) -> Optional[Tuple[Optional[Kind], Optional[str]]]:
+    # urllib3 raises ProtocolError("Connection aborted.", err) when the request was sent and
+    # the response head never came, and "Connection broken: ..." while reading the body.
+    if text.startswith("('Connection aborted.'") or text.startswith("Connection aborted"):
+        return None, "request"
+    if "Connection broken" in text or "Response ended prematurely" in text:
+        return (Kind.REMOTE_DISCONNECTED if "IncompleteRead" in text or "prematurely" in text
+                else None), "body"
+    return None
+
+
+def _httpx_protocol(text: str) -> Optional[Tuple[Optional[Kind], Optional[str]]]:
+    if "without sending a response" in text:  # "Server disconnected without sending a response."
+        return Kind.REMOTE_DISCONNECTED, "request"
+    if "without sending complete message body" in text:
+        return Kind.REMOTE_DISCONNECTED, "body"
+    return None
+
+
+def _ssl_error(text: str) -> Optional[Tuple[Optional[Kind], Optional[str]]]:
+    if "UNEXPECTED_EOF" in text or "EOF occurred in violation of protocol" in text:
+        return Kind.TLS_EOF, None
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return Kind.TLS_CERTIFICATE, "connect"
+    return None
+
+
+_B, _S, _SSL, _HC, _UE, _AIO, _CF = ("builtins", "socket", "ssl", "http.client", "urllib.error",
+                                     "asyncio", "concurrent.futures")
+_U3, _RQ, _HX, _HCORE, _AH, _WS = "urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets"
+K = Kind
+
+_RULES: Tuple[TypeRule, ...] = (
+    # builtins: PEP 3151 classes (Objects/exceptions.c errnomap)
+    TypeRule(_B, "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect"),
+    TypeRule(_B, "ConnectionResetError", K.CONNECTION_RESET, None),
+    TypeRule(_B, "ConnectionAbortedError", K.CONNECTION_ABORTED, None),
+    TypeRule(_B, "BrokenPipeError", K.BROKEN_PIPE, None),
+    TypeRule(_B, "TimeoutError", K.TIMED_OUT, None),
+    TypeRule(_B, "InterruptedError", K.INTERRUPTED, None),
+    TypeRule(_B, "BlockingIOError", K.WOULD_BLOCK, None),
+    TypeRule(_B, "PermissionError", K.PERMISSION_DENIED, None),
+    # socket
+    TypeRule(_S, "timeout", K.TIMED_OUT, None),  # a separate class before 3.10
+    TypeRule(_S, "gaierror", K.NAME_RESOLUTION_FAILED, "connect"),
+    TypeRule(_S, "herror", K.NAME_RESOLUTION_FAILED, "connect"),
+    # ssl (Modules/_ssl.c): SSLError.errno is an SSL_ERROR_* value, never an errno
+    TypeRule(_SSL, "SSLError", K.TLS_PROTOCOL, None, refine=_ssl_error),
+    TypeRule(_SSL, "SSLEOFError", K.TLS_EOF, None),
+    TypeRule(_SSL, "SSLSyscallError", K.TLS_EOF, None),
+    TypeRule(_SSL, "SSLZeroReturnError", K.REMOTE_DISCONNECTED, None,
+             "the peer closed TLS cleanly (close_notify) before the expected data"),
+    TypeRule(_SSL, "SSLCertVerificationError", K.TLS_CERTIFICATE, "connect"),
+    TypeRule(_SSL, "SSLWantReadError", K.WOULD_BLOCK, None),
+    TypeRule(_SSL, "SSLWantWriteError", K.WOULD_BLOCK, None),
+    # http.client
+    TypeRule(_HC, "RemoteDisconnected", K.REMOTE_DISCONNECTED, "request",
+             "the server closed the connection without sending a response"),
+    TypeRule(_HC, "IncompleteRead", K.REMOTE_DISCONNECTED, "body",
+             "the server closed the connection before the whole body arrived"),
+    TypeRule(_HC, "BadStatusLine", None, "request"),
+    # urllib.error: URLError.reason holds the real error
+    TypeRule(_UE, "URLError", None, None),
+    # asyncio / concurrent.futures (separate TimeoutError classes before 3.11)
+    TypeRule(_AIO, "IncompleteReadError", K.REMOTE_DISCONNECTED, None,
+             "the stream ended before the expected bytes"),
+    TypeRule(_AIO, "TimeoutError", K.TIMED_OUT, None),
+    TypeRule(_AIO, "CancelledError", K.CANCELLED, None),
+    TypeRule(_CF, "TimeoutError", K.TIMED_OUT, None),
+    TypeRule(_CF, "CancelledError", K.CANCELLED, None),
+    # urllib3 (1.26 and 2.x)
+    TypeRule(_U3, "NewConnectionError", None, "connect", "urllib3 could not connect"),
+    TypeRule(_U3, "NameResolutionError", K.NAME_RESOLUTION_FAILED, "connect"),
+    TypeRule(_U3, "ConnectTimeoutError", K.TIMED_OUT, "connect"),
+    TypeRule(_U3, "ReadTimeoutError", K.TIMED_OUT, "transfer"),
+    TypeRule(_U3, "TimeoutError", K.TIMED_OUT, None),
+    TypeRule(_U3, "ProtocolError", None, None, refine=_urllib3_protocol),
+    TypeRule(_U3, "SSLError", K.TLS_PROTOCOL, None),
+    TypeRule(_U3, "ProxyError", None, "connect"),
+    TypeRule(_U3, "IncompleteRead", K.REMOTE_DISCONNECTED, "body"),
+    TypeRule(_U3, "InvalidChunkLength", K.REMOTE_DISCONNECTED, "body"),
+    TypeRule(_U3, "MaxRetryError", None, None),
+    # requests (wraps urllib3: the kind comes from inside, the class gives the phase)
+    TypeRule(_RQ, "ConnectionError", None, None),
+    TypeRule(_RQ, "ConnectTimeout", K.TIMED_OUT, "connect"),
+    TypeRule(_RQ, "ReadTimeout", K.TIMED_OUT, "transfer"),
+    TypeRule(_RQ, "Timeout", K.TIMED_OUT, None),
+    TypeRule(_RQ, "SSLError", K.TLS_PROTOCOL, None),
+    TypeRule(_RQ, "ProxyError", None, "connect"),
+    TypeRule(_RQ, "ChunkedEncodingError", None, "body"),
+)
+for _lib in (_HX, _HCORE):  # httpx re-raises httpcore's classes under the same names
+    _RULES += (
+        TypeRule(_lib, "ConnectError", None, "connect"),
+        TypeRule(_lib, "ConnectTimeout", K.TIMED_OUT, "connect"),
+        TypeRule(_lib, "PoolTimeout", K.TIMED_OUT, "connect",
+                 "no connection of the pool became free: nothing was sent"),
+        TypeRule(_lib, "ReadTimeout", K.TIMED_OUT, "transfer"),
+        TypeRule(_lib, "WriteTimeout", K.TIMED_OUT, "request"),
+        TypeRule(_lib, "TimeoutException", K.TIMED_OUT, None),
+        TypeRule(_lib, "ReadError", None, "transfer"),
+        TypeRule(_lib, "WriteError", None, "request"),
+        TypeRule(_lib, "CloseError", None, "close"),
+        TypeRule(_lib, "ProxyError", None, "connect"),
+        TypeRule(_lib, "RemoteProtocolError", None, None, refine=_httpx_protocol),
+    )
+_RULES += (
+    # aiohttp (client_exceptions.py)
+    TypeRule(_AH, "ClientOSError", None, "transfer"),
+    TypeRule(_AH, "ClientConnectorError", None, "connect"),
+    TypeRule(_AH, "ClientConnectorDNSError", K.NAME_RESOLUTION_FAILED, "connect"),
+    TypeRule(_AH, "ClientConnectorCertificateError", K.TLS_CERTIFICATE, "connect"),
+    TypeRule(_AH, "ClientConnectorSSLError", K.TLS_PROTOCOL, "connect"),
+    TypeRule(_AH, "ClientSSLError", K.TLS_PROTOCOL, None),
+    TypeRule(_AH, "ServerFingerprintMismatch", K.TLS_CERTIFICATE, "connect"),
+    TypeRule(_AH, "ServerDisconnectedError", K.REMOTE_DISCONNECTED, "request",
+             "the server closed the connection without (a complete) response"),
+    TypeRule(_AH, "ServerTimeoutError", K.TIMED_OUT, "transfer"),
+    TypeRule(_AH, "ConnectionTimeoutError", K.TIMED_OUT, "connect"),
+    TypeRule(_AH, "SocketTimeoutError", K.TIMED_OUT, "transfer"),
+    TypeRule(_AH, "ClientPayloadError", K.REMOTE_DISCONNECTED, "body"),
+    TypeRule(_AH, "ClientConnectionResetError", K.CONNECTION_RESET, "request"),
+    # websockets
+    TypeRule(_WS, "ConnectionClosed", K.REMOTE_DISCONNECTED, "transfer"),
+    TypeRule(_WS, "ConnectionClosedError", K.REMOTE_DISCONNECTED, "transfer",
+             "no close frame: the connection was lost"),
+    TypeRule(_WS, "ConnectionClosedOK", None, "close"),
+    TypeRule(_WS, "InvalidHandshake", None, "connect"),
+    TypeRule(_WS, "InvalidMessage", K.REMOTE_DISCONNECTED, "connect",
+             "no valid HTTP response to the opening handshake"),
+)
+
+_TABLE: Dict[Tuple[str, str], TypeRule] = {(r.library, r.name): r for r in _RULES}
+
+
+def library_of(cls: type) -> Optional[str]:
+    """``urllib3`` for ``urllib3.exceptions.X`` (or a vendored copy), ``ssl`` for ``ssl.X``..."""
+    module = getattr(cls, "__module__", None)
+    if not isinstance(module, str):
+        return None
+    for prefix, lib in _STDLIB_MODULES:
+        if module == prefix or module.startswith(prefix + "."):
+            return lib
+    for part in reversed(module.split(".")):
+        if part in LIBRARIES:
+            return part
+    return None
+
+
+def type_rule(exc: BaseException) -> Optional[TypeRule]:
+    """The most specific rule along ``type(exc).__mro__``, or None."""
+    for cls in type(exc).__mro__:
+        lib = library_of(cls)
+        if lib is None:
+            continue
+        rule = _TABLE.get((lib, getattr(cls, "__name__", "")))
+        if rule is not None:
+            return rule
+    return None
+
+
+_INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error")
+
+
+def _safe_attr(obj: object, name: str) -> object:
+    try:
+        return getattr(obj, name, None)
+    except Exception:
+        return None
+
+
+def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
+    """Exceptions ``exc`` wraps, most direct first: library attributes, args, group members,
+    ``__cause__``, then ``__context__`` (unless suppressed by ``raise ... from``)."""
+    found: List[object] = [_safe_attr(exc, name) for name in _INNER_ATTRS]
+    args = _safe_attr(exc, "args")
+    if isinstance(args, tuple):
+        found.extend(args[:8])
+    members = _safe_attr(exc, "exceptions")
+    if isinstance(members, tuple) and "ExceptionGroup" in type(exc).__name__:
+        found.extend(members[:32])
+    found.append(_safe_attr(exc, "__cause__"))
+    if not _safe_attr(exc, "__suppress_context__"):
+        found.append(_safe_attr(exc, "__context__"))
+    for item in found:
+        if isinstance(item, BaseException) and item is not exc:
+            yield item

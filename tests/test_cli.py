@@ -1,0 +1,48 @@
+"""The CLI front end: main(argv) and a real subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from connerr import __version__
+from connerr.cli import main
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"connerr {__version__}"
+
+
+def test_info_names_backend_and_platform(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    for key in ("connerr:", "platform:", "backend:", "python:"):
+        assert key in out
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], ["table", "--domain", "nope"], ["--no-such-flag"]])
+def test_usage_errors_are_one_line_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("connerr: error: ") and err.count("\n") == 1
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_console_script_and_module_agree() -> None:
+    run = [sys.executable, "-m", "connerr", "--version"]
+    out = subprocess.run(run, capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == f"connerr {__version__}"
+
+
+def test_usage_error_in_subprocess_has_no_traceback() -> None:
+    out = subprocess.run([sys.executable, "-m", "connerr", "table", "--platform", "plan9"],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1
