@@ -1,0 +1,147 @@
+"""Cause notes: what produces a network error on each platform family, what it does not mean, and
+what to do, every note with its source.
+
+Data is read from ``connerr/data/notes.tsv`` on first use. Columns:
+``name family section text source status``.
+
+- ``name``: a code name (``WSAECONNABORTED``, ``ECONNRESET``, ``EAI_AGAIN``) or a kind key for
+  errors that have no OS code (``kind:tls_eof``, ``kind:remote_disconnected``).
+- ``family``: ``linux`` (every ``linux*`` tag), ``bsd`` (darwin and the BSDs), ``windows``, or
+  ``any`` (true on every platform: the TCP specification, CPython, getaddrinfo(3)).
+- ``section``: ``operation`` (which call reports it), ``cause``, ``not_meaning`` (a myth it
+  corrects), ``distinguish`` (how to tell causes apart), ``action`` (what to do, retry safety).
+- ``source``: ``"; "``-separated; the first is a man page (``Linux tcp(7)``), a Microsoft docs page
+  (``learn.microsoft.com/...``), a source file (``owner/repo:path``) or an RFC 9293 section
+  (``RFC 9293 §3.8.4``); later ones may also name a GitHub thread (``owner/repo#N``).
+- ``status``: ``verified`` (the claim was checked against its sources) or ``unverified`` (field
+  reports or reasoning that no primary source states outright).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from connerr._data import read_tsv
+from connerr.platforms import check_platform
+
+__all__ = ["FAMILIES", "Note", "SECTIONS", "all_notes", "family_of", "format_note",
+           "formatted_notes", "names", "notes_for"]
+
+#: Platform families a note can be written for (``any`` applies to all of them).
+FAMILIES: Tuple[str, ...] = ("linux", "bsd", "windows", "any")
+#: Note sections, in display order.
+SECTIONS: Tuple[str, ...] = ("operation", "cause", "not_meaning", "distinguish", "action")
+
+_BSD_TAGS = frozenset({"darwin", "freebsd", "netbsd", "openbsd"})
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sourced statement about one code (or kind) on one platform family."""
+
+    name: str
+    family: str
+    section: str
+    text: str
+    source: str
+    status: str
+
+    @property
+    def sources(self) -> Tuple[str, ...]:
+        """The individual sources, first (primary) first."""
+        return tuple(s.strip() for s in self.source.split(";") if s.strip())
+
+    def to_dict(self) -> Dict[str, str]:
+        """JSON-ready form."""
+        return {"name": self.name, "family": self.family, "section": self.section,
+                "text": self.text, "source": self.source, "status": self.status}
+
+
+def family_of(platform: str) -> Optional[str]:
+    """The note family of a platform tag (``"linux-musl"`` -> ``"linux"``); None for ``wasi``.
+
+    Raises :class:`~connerr.platforms.UnknownPlatformError` for an unknown tag.
+    """
+    check_platform(platform)
+    if platform.startswith("linux"):
+        return "linux"
+    if platform in _BSD_TAGS:
+        return "bsd"
+    if platform == "windows":
+        return "windows"
+    return None
+
+
+def _key(name: str) -> str:
+    name = name.strip()
+    return name.lower() if name.lower().startswith("kind:") else name.upper()
+
+
+_lock = threading.Lock()
+_index: Optional[Dict[str, List[Note]]] = None
+
+
+def _get() -> Dict[str, List[Note]]:
+    global _index
+    if _index is None:
+        with _lock:
+            if _index is None:
+                index: Dict[str, List[Note]] = {}
+                for row in read_tsv("notes.tsv"):
+                    note = Note(row["name"], row["family"], row["section"], row["text"],
+                                row["source"], row["status"])
+                    index.setdefault(_key(note.name), []).append(note)
+                _index = index
+    return _index
+
+
+def _order(note: Note) -> Tuple[int, int]:
+    # section order first; within a section, the platform's own notes before the general ones
+    return SECTIONS.index(note.section), int(note.family == "any")
+
+
+def notes_for(name: str, platform: Optional[str] = None) -> List[Note]:
+    """Notes for a code name or kind key on ``platform`` (its family's notes plus ``any`` notes).
+
+    With ``platform=None`` every family's notes are returned. Names are case-insensitive; an
+    unknown name gives an empty list.
+
+    >>> from connerr.notes import notes_for
+    >>> [n.section for n in notes_for("WSAECONNABORTED", "windows")][:2]
+    ['operation', 'cause']
+    >>> notes_for("ECONNRESET", "linux-musl")[0].family
+    'linux'
+    """
+    found = _get().get(_key(name), [])
+    if platform is not None:
+        family = family_of(platform)
+        found = [n for n in found if n.family in (family, "any")]
+    return sorted(found, key=_order)
+
+
+def format_note(note: Note) -> str:
+    """``"text [source]"``, with ``(unverified)`` appended for unverified notes.
+
+    >>> from connerr.notes import Note, format_note
+    >>> format_note(Note("X", "any", "cause", "Because.", "Linux tcp(7)", "verified"))
+    'Because. [Linux tcp(7)]'
+    """
+    tail = " (unverified)" if note.status != "verified" else ""
+    return f"{note.text} [{note.source}]{tail}"
+
+
+def formatted_notes(name: str, platform: Optional[str] = None) -> List[str]:
+    """:func:`notes_for` rendered with :func:`format_note` (what ``explain`` shows)."""
+    return [format_note(n) for n in notes_for(name, platform)]
+
+
+def names() -> Tuple[str, ...]:
+    """Every code name and kind key that has notes, sorted."""
+    return tuple(sorted({notes[0].name for notes in _get().values()}))
+
+
+def all_notes() -> Tuple[Note, ...]:
+    """Every note, in file order."""
+    return tuple(n for notes in _get().values() for n in notes)
