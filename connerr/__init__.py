@@ -10,12 +10,25 @@ from typing import Any
 
 from connerr._version import __version__
 
-__all__ = ["__version__"]
-
 #: public name -> module that defines it (imported on first access)
 _LAZY = {
     "native": "connerr.native",
+    "reference": "connerr.reference",
+    "lookup": "connerr.reference",
+    "Kind": "connerr.taxonomy", "KindInfo": "connerr.taxonomy", "KIND_INFO": "connerr.taxonomy",
+    "Diagnosis": "connerr.diagnosis", "normalize": "connerr.normalize", "translate": "connerr.translate",
+    "FaultyServer": "connerr.faults",
+    **{name: "connerr.exceptions" for name in (
+        "ConnError", "ConnectionRefused", "ConnectionReset", "ConnectionAborted", "BrokenPipe",
+        "TimedOut", "HostUnreachable", "NetworkUnreachable", "NetworkDown", "NetworkReset", "HostDown",
+        "NotConnected", "AlreadyConnected", "AddressInUse", "AddressNotAvailable", "WouldBlock",
+        "InProgress", "Interrupted", "Cancelled", "Shutdown", "NameNotFound", "NameTemporaryFailure",
+        "NameResolutionFailed", "TlsEof", "TlsCertificate", "TlsProtocol", "RemoteDisconnected",
+        "PermissionDenied", "ResourceExhausted", "Invalid", "Unsupported", "Unknown")},
 }
+
+
+__all__ = ["__version__", *sorted(_LAZY)]  # noqa: PLE0604
 
 
 def __getattr__(name: str) -> Any:
@@ -25,7 +38,7 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     module = importlib.import_module(module_name)
-    value = module if module_name.endswith("." + name) else getattr(module, name)
+    value = getattr(module, name, module)
     globals()[name] = value
     return value
 

@@ -17,7 +17,8 @@ from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from connerr.taxonomy import Kind
 
-__all__ = ["LIBRARIES", "STDLIB", "TypeRule", "inner_exceptions", "library_of", "type_rule"]
+__all__ = ["LIBRARIES", "STDLIB", "TypeRule", "asyncio_tls_handshake", "inner_exceptions", "library_of",
+           "type_rule"]
 
 #: third-party packages recognised by name anywhere in a module path (vendored copies too)
 LIBRARIES = frozenset({"urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio"})
@@ -98,8 +99,10 @@ _RULES: Tuple[TypeRule, ...] = (
     TypeRule(_SSL, "SSLError", K.TLS_PROTOCOL, None, refine=_ssl_error),
     TypeRule(_SSL, "SSLEOFError", K.TLS_EOF, None),
     TypeRule(_SSL, "SSLSyscallError", K.TLS_EOF, None),
-    TypeRule(_SSL, "SSLZeroReturnError", K.REMOTE_DISCONNECTED, None,
-             "the peer closed TLS cleanly (close_notify) before the expected data"),
+    # CPython raises SSLZeroReturnError only where EOF was not expected (recv() turns it into
+    # b""), and 3.9 built with OpenSSL 3 reports a TCP FIN in the handshake that way too
+    TypeRule(_SSL, "SSLZeroReturnError", K.TLS_EOF, None,
+             "the TLS stream ended before it was complete"),
     TypeRule(_SSL, "SSLCertVerificationError", K.TLS_CERTIFICATE, "connect"),
     TypeRule(_SSL, "SSLWantReadError", K.WOULD_BLOCK, None),
     TypeRule(_SSL, "SSLWantWriteError", K.WOULD_BLOCK, None),
@@ -178,6 +181,10 @@ _RULES += (
     TypeRule(_WS, "InvalidHandshake", None, "connect"),
     TypeRule(_WS, "InvalidMessage", K.REMOTE_DISCONNECTED, "connect",
              "no valid HTTP response to the opening handshake"),
+    # anyio (under httpx's async transport): EndOfStream hides an SSLEOFError "from None"
+    TypeRule("anyio", "EndOfStream", K.REMOTE_DISCONNECTED, None),
+    # the transport was lost with an error; on 3.9 anyio keeps no OS error to say which
+    TypeRule("anyio", "BrokenResourceError", K.CONNECTION_RESET, None),
 )
 
 _TABLE: Dict[Tuple[str, str], TypeRule] = {(r.library, r.name): r for r in _RULES}
@@ -209,6 +216,25 @@ def type_rule(exc: BaseException) -> Optional[TypeRule]:
     return None
 
 
+def asyncio_tls_handshake(exc: BaseException) -> bool:
+    """True for the bare ``ConnectionResetError()`` asyncio's sslproto raises when the peer closes
+    during the TLS handshake (``eof_received`` in the handshake state): its traceback runs through
+    ``base_events._create_connection_transport`` or ``start_tls`` with an SSL context."""
+    if type(exc) is not ConnectionResetError or exc.args:
+        return False
+    tb = exc.__traceback__
+    for _ in range(200):
+        if tb is None:
+            return False
+        code = tb.tb_frame.f_code
+        if (code.co_name in ("_create_connection_transport", "start_tls")
+                and "asyncio" in code.co_filename):
+            local = tb.tb_frame.f_locals
+            return bool(local.get("ssl") or local.get("sslcontext"))
+        tb = tb.tb_next
+    return False
+
+
 _INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error")
 
 
@@ -221,7 +247,8 @@ def _safe_attr(obj: object, name: str) -> object:
 
 def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
     """Exceptions ``exc`` wraps, most direct first: library attributes, args, group members,
-    ``__cause__``, then ``__context__`` (unless suppressed by ``raise ... from``)."""
+    ``__cause__``, then ``__context__`` -- even when ``raise ... from None`` hid it from the
+    traceback: anyio hides the SSLEOFError of a cut handshake that way."""
     found: List[object] = [_safe_attr(exc, name) for name in _INNER_ATTRS]
     args = _safe_attr(exc, "args")
     if isinstance(args, tuple):
@@ -230,8 +257,7 @@ def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
     if isinstance(members, tuple) and "ExceptionGroup" in type(exc).__name__:
         found.extend(members[:32])
     found.append(_safe_attr(exc, "__cause__"))
-    if not _safe_attr(exc, "__suppress_context__"):
-        found.append(_safe_attr(exc, "__context__"))
+    found.append(_safe_attr(exc, "__context__"))
     for item in found:
         if isinstance(item, BaseException) and item is not exc:
             yield item

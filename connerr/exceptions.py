@@ -312,7 +312,7 @@ def class_for(kind: Kind) -> Type[ConnError]:
     cls = globals().get(name)
     if cls is None:
         cls = _build_tls(name)
-    return cls  # type: ignore[no-any-return]
+    return cls
 
 
 def _args_from(source: Optional[BaseException], message: str) -> Tuple[Any, ...]:

@@ -160,7 +160,7 @@ _ROWS: Tuple[Tuple[Kind, str, str, str, str, str], ...] = (
     (Kind.NAME_RESOLUTION_FAILED, "network", "connect", "no", "socket.gaierror",
      "Name resolution failed for a reason the resolver calls permanent, or did not say."),
     (Kind.TLS_EOF, "remote", "any", "idempotent_only", "ssl.SSLEOFError",
-     "The peer closed TCP in the middle of TLS without close_notify (truncation)."),
+     "The TLS stream ended before it was complete (TCP closed without close_notify)."),
     (Kind.TLS_CERTIFICATE, "remote", "connect", "no", "ssl.SSLCertVerificationError",
      "The peer's certificate was not accepted (untrusted, expired, wrong name)."),
     (Kind.TLS_PROTOCOL, "remote", "any", "no", "ssl.SSLError",

@@ -1,0 +1,388 @@
+"""Any exception -> :class:`~connerr.diagnosis.Diagnosis`: one kind whatever the OS and library.
+
+The exception and everything it wraps (library attributes such as urllib3's ``reason``, ``args``,
+exception-group members, ``__cause__``, ``__context__``) are walked outermost first, at most
+:data:`MAX_NODES` of them, each once (cycles end). Each gives evidence; the strongest wins, the
+outermost among equals:
+
+1. ``winerror`` (also from ``args[3]`` of an ``OSError`` recorded on Windows and read elsewhere);
+2. ``errno`` read on the platform it came from; ``gaierror`` numbers are EAI codes and
+   ``SSLError.errno`` is an SSL_ERROR_* value, never an errno.
+   A code whose kind contradicts the PEP 3151 class of its exception is not trusted: asyncio's
+   proactor raises ``ConnectionResetError`` with errno EINVAL and winerror 64 or 995, so the class
+   wins over errno 22 and over ERROR_OPERATION_ABORTED (the code is still reported). That also
+   keeps :func:`connerr.translate` from turning a ConnectionResetError into a non-subclass;
+3. the exception type: stdlib classes, then library wrappers (:mod:`connerr._wrappers`);
+4. the message text (``[WinError N]``, ``[Errno N]``, well-known phrases).
+
+The phase comes from the outermost wrapper that shows it, else from the kind. Retry advice
+(:func:`retry_advice`) comes from kind + phase.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from typing import List, NamedTuple, Optional, Tuple
+
+from connerr import reference
+from connerr._callable import make_module_callable
+from connerr._wrappers import asyncio_tls_handshake, inner_exceptions, library_of, type_rule
+from connerr.diagnosis import Diagnosis, _type_name
+from connerr.taxonomy import KIND_INFO, RETRY, Kind
+
+__all__ = ["MAX_NODES", "normalize", "retry_advice"]
+
+#: how many exceptions of a chain are examined at most
+MAX_NODES = 64
+_RANKS = ("winerror", "errno", "type", "wrapper", "message")
+
+# h_errno (netdb.h), the numbering of socket.herror: the same on every platform CPython supports
+_H_ERRNO = {1: ("HOST_NOT_FOUND", Kind.NAME_NOT_FOUND), 2: ("TRY_AGAIN", Kind.NAME_TEMPORARY_FAILURE),
+            3: ("NO_RECOVERY", Kind.NAME_RESOLUTION_FAILED), 4: ("NO_DATA", Kind.NAME_NOT_FOUND)}
+
+# builtin OSError subclasses chosen from errno: an errno whose kind says otherwise is not trusted
+_ERRNO_CLASSES = frozenset({"ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError",
+                            "BrokenPipeError", "TimeoutError", "InterruptedError", "BlockingIOError",
+                            "PermissionError"})
+
+_WINERROR_RE = re.compile(r"\[WinError (\d+)\]")
+_ERRNO_RE = re.compile(r"\[Errno (-?\d+)\]")
+#: well-known message phrases (glibc, musl, darwin, Windows FormatMessage, OpenSSL, libraries)
+_PHRASES: Tuple[Tuple[str, Kind], ...] = (
+    ("connection refused", Kind.CONNECTION_REFUSED),
+    ("actively refused", Kind.CONNECTION_REFUSED),
+    ("connection reset by peer", Kind.CONNECTION_RESET),
+    ("forcibly closed by the remote host", Kind.CONNECTION_RESET),
+    ("aborted by the software in your host machine", Kind.CONNECTION_ABORTED),
+    ("software caused connection abort", Kind.CONNECTION_ABORTED),
+    ("broken pipe", Kind.BROKEN_PIPE),
+    ("remote end closed connection without response", Kind.REMOTE_DISCONNECTED),
+    ("server disconnected", Kind.REMOTE_DISCONNECTED),
+    ("unexpected_eof_while_reading", Kind.TLS_EOF),
+    ("eof occurred in violation of protocol", Kind.TLS_EOF),
+    ("certificate verify failed", Kind.TLS_CERTIFICATE),
+    ("temporary failure in name resolution", Kind.NAME_TEMPORARY_FAILURE),
+    ("name or service not known", Kind.NAME_NOT_FOUND),
+    ("nodename nor servname provided", Kind.NAME_NOT_FOUND),
+    ("name does not resolve", Kind.NAME_NOT_FOUND),
+    ("no address associated with hostname", Kind.NAME_NOT_FOUND),
+    ("getaddrinfo failed", Kind.NAME_RESOLUTION_FAILED),
+    ("failed to resolve", Kind.NAME_RESOLUTION_FAILED),
+    ("network is unreachable", Kind.NETWORK_UNREACHABLE),
+    ("no route to host", Kind.HOST_UNREACHABLE),
+    ("address already in use", Kind.ADDRESS_IN_USE),
+    ("only one usage of each socket address", Kind.ADDRESS_IN_USE),
+    ("cannot assign requested address", Kind.ADDRESS_NOT_AVAILABLE),
+    ("can't assign requested address", Kind.ADDRESS_NOT_AVAILABLE),
+    ("not valid in its context", Kind.ADDRESS_NOT_AVAILABLE),
+    ("timed out", Kind.TIMED_OUT),
+)
+
+
+class _Evidence(NamedTuple):
+    rank: int
+    kind: Kind
+    node: BaseException
+    code: Optional[Tuple[str, int, str, str]]  # name, number, domain, platform
+    note: str
+
+
+def retry_advice(kind: Kind, phase: str) -> str:
+    """connerr's retry rule: ``no`` if the kind says so; ``safe`` if it failed while connecting
+    (nothing was sent); ``idempotent_only`` once the request was (partly) sent; else the kind's."""
+    base = KIND_INFO[kind].retry
+    if base == "no":
+        return "no"
+    if phase == "connect":
+        return "safe"
+    if phase in ("request", "body"):
+        return max(base, "idempotent_only", key=RETRY.index)
+    return base
+
+
+def _text(exc: object) -> str:
+    try:
+        text = str(exc)
+    except Exception:
+        return ""
+    return text[:4000]
+
+
+def _int(value: object) -> Optional[int]:
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**40) < value < 2**40:
+        return int(value)
+    return None
+
+
+def _attr(obj: object, name: str) -> object:
+    try:
+        return getattr(obj, name, None)
+    except Exception:
+        return None
+
+
+def _resolve_windows(number: int) -> Optional[Tuple[str, str, str]]:
+    """(name, kind, domain) of a winerror: winsock numbers first in 10000-11999, win32 first else."""
+    domains = ("winsock", "win32") if 10000 <= number < 12000 else ("win32", "winsock")
+    for domain in domains:
+        hit = reference.resolve(domain, number, "windows")
+        if hit is not None:
+            return hit[0], hit[1], domain
+    return None
+
+
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        return Kind.UNKNOWN
+
+
+class _Walker:
+    """Collects the evidence of one chain."""
+
+    def __init__(self, platform: Optional[str]) -> None:
+        self.platform = platform
+        self.here = platform or _current_platform()
+        self.best: Optional[_Evidence] = None
+        self.fallback_code: Optional[Tuple[str, int, str, str]] = None
+        self.phase: Optional[str] = None
+        self.library: Optional[str] = None
+        self.notes: List[str] = []
+
+    def offer(self, rank: str, kind: Kind, node: BaseException,
+              code: Optional[Tuple[str, int, str, str]] = None, note: str = "") -> None:
+        if code is not None and self.fallback_code is None:
+            self.fallback_code = code
+        if kind is Kind.UNKNOWN:
+            return
+        r = _RANKS.index(rank)
+        if self.best is None or r < self.best.rank:
+            self.best = _Evidence(r, kind, node, code, note)
+
+    def visit(self, node: BaseException) -> None:
+        if isinstance(node, OSError):
+            self._winerror(node)
+            self._errno(node)
+        self._type(node)
+        self._message(node)
+
+    def _winerror(self, node: OSError) -> None:
+        if self.platform not in (None, "windows"):
+            return
+        number = _int(_attr(node, "winerror"))
+        note = ""
+        if number is None and not hasattr(node, "winerror") and type(node).__module__ == "builtins":
+            args = _attr(node, "args")
+            if isinstance(args, tuple) and len(args) >= 4:
+                number = _int(args[3])
+                note = f"winerror {number} read from args[3]: the exception was recorded on Windows"
+        if number is None:
+            return
+        hit = _resolve_windows(number)
+        if hit is None:
+            return
+        name, kind_value, domain = hit
+        code = (name, number, domain, "windows")
+        if self._disagrees(node, _kind(kind_value), code, f"winerror {number}"):
+            return
+        self.offer("winerror", _kind(kind_value), node, code, note or f"{name} (winerror {number})")
+
+    def _errno(self, node: OSError) -> None:
+        number = _int(_attr(node, "errno"))
+        if number is None or _is_ssl_error(node):
+            return  # SSLError.errno is an SSL_ERROR_* value
+        if isinstance(node, socket.herror):
+            hit_h = _H_ERRNO.get(number)
+            if hit_h is not None:
+                self.offer("errno", hit_h[1], node, (hit_h[0], number, "h_errno", self.here))
+            return
+        platform = self.here
+        if isinstance(node, socket.gaierror):
+            domains: Tuple[str, ...] = ("eai", "winsock") if platform == "windows" else ("eai",)
+        elif platform == "windows" and 10000 <= number < 12000:
+            domains = ("winsock",)
+        else:
+            domains = ("errno",)
+        for domain in domains:
+            hit = reference.resolve(domain, number, platform)
+            if hit is not None:
+                break
+        else:
+            return
+        name, kind_value = hit
+        kind = _kind(kind_value)
+        code = (name, number, domain, platform)
+        if self._disagrees(node, kind, code, f"errno {number}"):
+            return
+        self.offer("errno", kind, node, code, f"{name} (errno {number} on {platform})")
+
+    def _disagrees(self, node: BaseException, kind: Kind, code: Tuple[str, int, str, str],
+                   label: str) -> bool:
+        """True (and noted) when the PEP 3151 class of ``node`` contradicts the code's kind:
+        asyncio's proactor raises ConnectionResetError for winerror 995 with errno EINVAL."""
+        builtin = _nearest_errno_class(type(node))
+        if builtin is None or kind is Kind.UNKNOWN or KIND_INFO[kind].builtin == builtin:
+            return False
+        self.notes.append(f"{code[0]} ({label}) disagrees with {builtin}: classified by type")
+        if self.fallback_code is None:
+            self.fallback_code = code
+        return True
+
+    def _type(self, node: BaseException) -> None:
+        from connerr.exceptions import ConnError
+
+        if isinstance(node, ConnError):
+            self.offer("type", type(node).kind, node)
+            return
+        if asyncio_tls_handshake(node):
+            self.offer("type", Kind.TLS_EOF, node, note="asyncio reports a peer closing during the "
+                       "TLS handshake as a bare ConnectionResetError (sslproto eof_received)")
+            return
+        rule = type_rule(node)
+        if rule is None:
+            return
+        kind, phase = rule.kind, rule.phase
+        if rule.refine is not None:
+            refined = rule.refine(_text(node))
+            if refined is not None:
+                kind = refined[0] or kind
+                phase = refined[1] or phase
+        if phase is not None and self.phase is None:
+            self.phase = phase
+        if rule.wrapper and self.library is None:
+            self.library = rule.library
+        if rule.note:
+            self.notes.append(f"{rule.library} {rule.name}: {rule.note}")
+        if kind is not None:
+            self.offer("wrapper" if rule.wrapper else "type", kind, node)
+
+    def _message(self, node: BaseException) -> None:
+        text = _text(node)
+        if not text:
+            return
+        match = _WINERROR_RE.search(text)
+        if match:
+            number = int(match.group(1))
+            hit = _resolve_windows(number)
+            if hit is not None:
+                self.offer("message", _kind(hit[1]), node, (hit[0], number, hit[2], "windows"))
+        errno_match = _ERRNO_RE.search(text)
+        errno_number = int(errno_match.group(1)) if errno_match else None
+        if errno_number is not None and not 0 <= errno_number < 10000:
+            self._message_errno(node, errno_number)  # Winsock or negative EAI: unambiguous
+        lowered = text.lower()
+        for phrase, kind in _PHRASES:
+            if phrase in lowered:
+                self.offer("message", kind, node)
+                break
+        if errno_number is not None and 0 <= errno_number < 10000:
+            self._message_errno(node, errno_number)  # after the phrases: numbers differ by OS
+
+    def _message_errno(self, node: BaseException, number: int) -> None:
+        platform = "windows" if number >= 10000 else self.here
+        domain = "winsock" if number >= 10000 else ("eai" if number < 0 else "errno")
+        if domain == "eai" and platform in ("windows", "darwin", "freebsd", "netbsd"):
+            platform = "linux"  # only glibc/musl/OpenBSD have negative EAI codes
+        hit = reference.resolve(domain, number, platform)
+        if hit is None and domain == "winsock":
+            domain = "eai"
+            hit = reference.resolve(domain, number, platform)
+        if hit is not None:
+            self.offer("message", _kind(hit[1]), node, (hit[0], number, domain, platform))
+
+
+def _is_ssl_error(node: BaseException) -> bool:
+    return any(c.__name__ == "SSLError" and library_of(c) == "ssl" for c in type(node).__mro__)
+
+
+def _nearest_errno_class(cls: type) -> Optional[str]:
+    for base in cls.__mro__:
+        if getattr(base, "__module__", None) == "builtins" and base.__name__ in _ERRNO_CLASSES:
+            return base.__name__
+    return None
+
+
+def _current_platform() -> str:
+    try:
+        from connerr.platforms import current_platform
+
+        return current_platform()
+    except Exception:
+        return "linux"
+
+
+def _walk(exc: BaseException, walker: _Walker) -> None:
+    seen = {id(exc)}
+    stack = [exc]
+    count = 0
+    while stack and count < MAX_NODES:
+        node = stack.pop()
+        count += 1
+        walker.visit(node)
+        children = [c for c in inner_exceptions(node) if id(c) not in seen]
+        for child in children:
+            seen.add(id(child))
+        stack.extend(reversed(children))
+
+
+def _diagnose(exc: BaseException, platform: Optional[str]) -> Diagnosis:
+    stored = exc.__dict__.get("_diagnosis") if hasattr(exc, "__dict__") else None
+    if isinstance(stored, Diagnosis):
+        return stored
+    walker = _Walker(platform)
+    _walk(exc, walker)
+    best = walker.best
+    kind = best.kind if best is not None else Kind.UNKNOWN
+    source = best.node if best is not None else exc
+    code = best.code if best is not None and best.code is not None else walker.fallback_code
+    phase = walker.phase or KIND_INFO[kind].phase
+    notes = [KIND_INFO[kind].meaning]
+    if best is not None and best.note:
+        notes.append(best.note)
+    notes.extend(n for n in walker.notes if n not in notes)
+    message = _message_of(source) or _text(exc)
+    name, number, domain, code_platform = code if code is not None else (None, None, None, None)
+    if not message and name is not None and code_platform is not None:
+        message = reference.message_for(name, code_platform) or ""
+    return Diagnosis(
+        kind=kind, name=name, number=number, domain=domain, platform=code_platform,
+        message=message, notes=tuple(notes), retry=retry_advice(kind, phase),
+        side=KIND_INFO[kind].side, original=exc, phase=phase,
+        evidence=_RANKS[best.rank] if best is not None else "none",
+        library=walker.library, exception=_type_name(exc), source=source,
+    )
+
+
+def _message_of(exc: BaseException) -> str:
+    strerror = _attr(exc, "strerror") if isinstance(exc, OSError) else None
+    if isinstance(strerror, str) and strerror:
+        return strerror
+    return _text(exc)
+
+
+def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
+    """Classify ``exc`` (any exception, raised anywhere). Never raises.
+
+    ``platform`` is the tag of the OS the exception was raised on when that is not this machine
+    (an error logged or pickled on Windows: ``platform="windows"``).
+    """
+    try:
+        return _diagnose(exc, platform)
+    except Exception as internal:  # total by contract: a bug here must not hide the user's error
+        return Diagnosis(
+            kind=Kind.UNKNOWN, name=None, number=None, domain=None, platform=platform,
+            message=_text(exc), notes=(f"connerr could not classify this: {_text(internal)}",),
+            retry="no", side="unknown", original=exc, exception=_safe_type_name(exc), source=exc,
+        )
+
+
+def _safe_type_name(exc: BaseException) -> str:
+    try:
+        return _type_name(exc)
+    except Exception:
+        return "?"
+
+
+make_module_callable(__name__, normalize)
