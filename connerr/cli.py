@@ -55,6 +55,12 @@ def _cmd_table(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _kind_values() -> List[str]:
+    from connerr.taxonomy import Kind
+
+    return [kind.value for kind in Kind]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="connerr", description="Cross-platform network error codes: explain, "
@@ -65,10 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(func=_cmd_info)
     table = sub.add_parser("table", help="the reference table (every code, every platform)")
     table.add_argument("--platform", help="only this platform tag (linux, darwin, windows, ...)")
-    table.add_argument("--kind", help="only codes of this kind (connection_reset, ...)")
+    table.add_argument("--kind", choices=_kind_values(), metavar="KIND",
+                       help="only codes of this kind (connection_reset, ...)")
     table.add_argument("--domain", choices=("errno", "eai", "winsock", "win32"), help="only this domain")
     table.add_argument("--json", action="store_true", help="JSON as DESIGN.md section 5 describes")
     table.set_defaults(func=_cmd_table)
+    from connerr._explain_cli import add_explain_parser
+    add_explain_parser(sub)
     return parser
 
 

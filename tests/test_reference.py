@@ -192,3 +192,22 @@ def test_socket_gaierror_number_matches_data() -> None:
         socket.getaddrinfo("no-such-host.invalid", None, flags=socket.AI_NUMERICHOST)
     name, kind = reference.resolve("eai", info.value.errno, HERE)  # type: ignore[misc]
     assert (name, kind) == ("EAI_NONAME", "name_not_found")
+
+
+# --- kinds and codes agree ---------------------------------------------------------------------------
+
+#: Kinds raised above the OS layer (by ssl or an HTTP client), so no OS code carries them.
+LIBRARY_ONLY_KINDS = {"tls_eof", "tls_certificate", "tls_protocol"}
+
+
+def test_every_kind_has_a_code_and_every_code_a_valid_kind() -> None:
+    from connerr.taxonomy import Kind
+
+    used = {record.kind for record in reference.records()}
+    assert used <= {kind.value for kind in Kind}
+    assert {kind.value for kind in Kind} - used == LIBRARY_ONLY_KINDS
+
+
+def test_table_rejects_an_unknown_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["table", "--kind", "exploded"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
