@@ -12,6 +12,8 @@ from typing import Dict, List, Optional, Tuple
 
 from connerr._data import DATA_DIR
 
+__all__ = ["DATA_DIR", "MSGSET", "MSGSET_PLATFORMS", "FastIndex", "get", "normalize_message"]
+
 #: Names the headers define as another name; they yield to the name they alias (as in reference.py).
 _SECONDARY = frozenset({
     "EWOULDBLOCK", "EDEADLOCK", "ENOTSUP", "EFSBADCRC", "EFSCORRUPTED", "ENOFILE", "WSANO_ADDRESS",
@@ -95,29 +97,25 @@ class FastIndex:
             self._kinds = {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in _lines("kinds.tsv")}
         return self._kinds
 
-    def _load_messages(self) -> None:
-        messages: Dict[Tuple[str, str, str], str] = {}
-        texts: Dict[str, List[MsgRow]] = {}
-        for msgset, domain, name, _number, fld, text, *_rest in _lines("messages.tsv"):
-            messages.setdefault((msgset, name, fld), text)
-            if fld != "description" and text and text != "Unknown error":
-                texts.setdefault(normalize_message(text), []).append((msgset, domain, name, fld, text))
-        self._messages, self._texts = messages, texts
-
     @property
     def messages(self) -> Dict[Tuple[str, str, str], str]:
         """(msgset, name, field) -> text."""
         if self._messages is None:
-            self._load_messages()
-        assert self._messages is not None
+            messages: Dict[Tuple[str, str, str], str] = {}
+            for row in _lines("messages.tsv"):
+                messages.setdefault((row[0], row[2], row[4]), row[5])
+            self._messages = messages
         return self._messages
 
     @property
     def texts(self) -> Dict[str, List[MsgRow]]:
         """normalized message text -> the rows that print it."""
         if self._texts is None:
-            self._load_messages()
-        assert self._texts is not None
+            texts: Dict[str, List[MsgRow]] = {}
+            for msgset, domain, name, _number, fld, text, *_rest in _lines("messages.tsv"):
+                if fld != "description" and text and text != "Unknown error":
+                    texts.setdefault(normalize_message(text), []).append((msgset, domain, name, fld, text))
+            self._texts = texts
         return self._texts
 
     @property
@@ -134,8 +132,8 @@ class FastIndex:
         """Rows of aliases.tsv: alias, type, name, kind, platform, number, phase, runtime, source."""
         if self._aliases is None:
             out: List[AliasRow] = []
-            for row in _lines("aliases.tsv"):
-                row += [""] * (9 - len(row))
+            for raw in _lines("aliases.tsv"):
+                row = raw + [""] * (9 - len(raw))
                 out.append((row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]))
             self._aliases = out
         return self._aliases
@@ -157,7 +155,7 @@ class FastIndex:
 
 def normalize_message(text: str) -> str:
     """Case-folded, whitespace-collapsed, without a trailing dot: how messages are compared."""
-    return " ".join(text.lower().split()).rstrip(".。 ")
+    return " ".join(text.lower().replace("\u2019", "'").split()).rstrip(".\u3002 ")
 
 
 _index: Optional[FastIndex] = None

@@ -1,0 +1,86 @@
+"""What other runtimes call a code: Node/libuv codes, Rust ``io::ErrorKind``, Python and library classes.
+
+The rows live in ``connerr/data/aliases.tsv`` (each with its source). Types:
+
+* ``name``: a token standing for a code (``ENOTFOUND`` -> ``EAI_NONAME``) or a kind (``UV_EOF``);
+* ``class``: an exception class name that fixes a kind (and sometimes a code);
+* ``wrapper``: a library class that only wraps the real error; it tells the phase;
+* ``message``: a text that is not in messages.tsv (CPython's own texts, localized FormatMessage,
+  Android's resolver);
+* ``wrapper-message``: a library's wrapper text (``Connection aborted.``); it tells the phase.
+
+``UV_<NAME>`` is libuv's negated copy of ``<NAME>`` (``include/uv/errno.h``) and is resolved by rule.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, NamedTuple, Optional
+
+from connerr import _fastindex
+from connerr._fastindex import normalize_message
+
+__all__ = ["Alias", "by_message", "by_token", "message_aliases"]
+
+
+class Alias(NamedTuple):
+    """One row of aliases.tsv."""
+
+    alias: str
+    type: str
+    name: str
+    kind: str
+    platform: str
+    number: Optional[int]
+    phase: str
+    runtime: str
+    source: str
+
+
+_tokens: Optional[Dict[str, List[Alias]]] = None
+_messages: Optional[Dict[str, List[Alias]]] = None
+
+
+def _load() -> None:
+    global _tokens, _messages
+    tokens: Dict[str, List[Alias]] = {}
+    messages: Dict[str, List[Alias]] = {}
+    for alias, typ, name, kind, platform, number, phase, runtime, source in _fastindex.get().aliases:
+        row = Alias(alias, typ, name, kind, platform, int(number) if number else None, phase, runtime,
+                    source)
+        if typ in ("message", "wrapper-message"):
+            messages.setdefault(normalize_message(alias), []).append(row)
+        else:
+            # code-like names match in any case; class names only as written
+            key = alias.upper() if typ == "name" else alias
+            tokens.setdefault(key, []).append(row)
+    _tokens, _messages = tokens, messages
+
+
+def by_token(token: str) -> List[Alias]:
+    """Alias rows for an identifier as written (``ENOTFOUND``, ``ConnectionAborted``, ``UV_EPIPE``)."""
+    if _tokens is None:
+        _load()
+    assert _tokens is not None
+    found = list(_tokens.get(token, ()))
+    upper = token.upper()
+    if upper != token or not found:
+        found += [row for row in _tokens.get(upper, ()) if row.type == "name" and row not in found]
+    if not found and upper.startswith("UV_") and len(upper) > 4:
+        target = upper[3:]
+        if target in _fastindex.get().kinds:
+            found.append(Alias(token, "name", target, "", "", None, "", "libuv",
+                               "libuv/libuv:include/uv/errno.h (UV_<NAME> is -<NAME>)"))
+    return found
+
+
+def by_message(normalized: str) -> List[Alias]:
+    """Alias rows whose text is ``normalized`` (see :func:`connerr._fastindex.normalize_message`)."""
+    return list(message_aliases().get(normalized, ()))
+
+
+def message_aliases() -> Dict[str, List[Alias]]:
+    """normalized text -> alias rows of type ``message`` and ``wrapper-message``."""
+    if _messages is None:
+        _load()
+    assert _messages is not None
+    return _messages

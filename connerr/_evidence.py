@@ -1,0 +1,290 @@
+"""Linear-time extraction of evidence from pasted text: numbers in context, names, phrases, platform hints.
+
+Every regular expression here is a single token pattern with bounded repeats and no nested
+quantifiers, so matching is linear in the input; context is read by bounded slicing around each token.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+__all__ = ["Evidence", "NumberHint", "PhraseHit", "find_phrases", "fold", "phrase_key", "scan"]
+
+_TAG = r"\[(?P<tag>WinError|Errno|errno)[ \t]{0,3}(?P<tagnum>-?\d{1,12})\]"
+#: short texts: every identifier; long texts (logs): only those that can be a code or a class name
+_TOKEN = re.compile(_TAG + r"|(?P<ident>\b[A-Za-z_]\w*)")
+_TOKEN_LOG = re.compile(_TAG + r"|(?P<ident>\b(?:E[A-Z0-9_]{2,}|WSA\w+|UV_\w+|[A-Z][a-z0-9]+[A-Z]\w*"
+                        r"|[A-Z]{2,}[a-z]\w*|[A-Z]+_[A-Z_]+|gaierror|herror|timeout)\b)")
+_SHORT = 4096
+_IDENT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_."
+# a number counts only right after a word that says what it is; found with str.find (fast, linear)
+_CONTEXT_WORDS = (("winerror", "winerror"), ("errno", "errno"), ("error", "error"), ("err", "error"),
+                  ("code", "error"))
+_NUMBER_AT = re.compile(r"[ \t]{0,2}[=:#]?[ \t]{0,2}(-?(?:0[xX][0-9A-Fa-f]{1,16}|\d{1,12}))\b")
+# an OSError-style repr's arguments: (errno, 'strerror'[, filename, winerror[, filename2]])
+_REPR_ARGS = re.compile(
+    r"\((-?\d{1,12}), ?(['\"])([^'\"\n]{0,400})\2(?:, ?(?:None|'[^'\n]{0,300}'), ?(-?\d{1,12}|None))?")
+_WORD = re.compile(r"\w+")
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+#: text fragments that point at a platform, with their weight (compared lower-cased)
+_PLATFORM_MARKS: Tuple[Tuple[str, str, float], ...] = (
+    ("\\site-packages\\", "windows", 2.0), ("\\lib\\", "windows", 1.0), ("appdata\\", "windows", 2.0),
+    ("win32", "windows", 1.0), ("windows", "windows", 1.0), ("proactor", "windows", 1.0),
+    ("/users/", "darwin", 2.0), ("/library/frameworks/", "darwin", 2.0), ("/opt/homebrew/", "darwin", 2.0),
+    (".framework/", "darwin", 1.0), ("macos", "darwin", 1.0), ("darwin", "darwin", 1.0),
+    ("/home/", "linux", 1.0), ("/usr/lib/python3", "linux", 1.0), ("/dist-packages/", "linux", 1.0),
+    ("linux", "linux", 0.5), ("/data/data/com.termux", "linux", 2.0), ("android", "linux", 1.0),
+    ("alpine", "linux-musl", 1.5), ("musl", "linux-musl", 1.5),
+    ("freebsd", "freebsd", 1.0), ("netbsd", "netbsd", 1.0), ("openbsd", "openbsd", 1.0),
+    ("wasi", "wasi", 1.0),
+)
+
+
+
+class NumberHint:
+    """A number and what the text around it says it is."""
+
+    __slots__ = ("context", "pos", "value")
+
+    def __init__(self, value: int, context: str, pos: int) -> None:
+        #: winerror, errno, repr_errno, repr_winerror, gai, os_error, error, hresult, bare, ssl
+        self.value, self.context, self.pos = value, context, pos
+
+    def __repr__(self) -> str:
+        return f"NumberHint({self.value}, {self.context!r})"
+
+
+class PhraseHit:
+    """A known phrase found in the text; ``strong`` when it stands alone between delimiters."""
+
+    __slots__ = ("phrase", "pos", "strong")
+
+    def __init__(self, phrase: str, pos: int, strong: bool) -> None:
+        self.phrase, self.pos, self.strong = phrase, pos, strong
+
+    def __repr__(self) -> str:
+        return f"PhraseHit({self.phrase!r}, strong={self.strong})"
+
+
+class Evidence:
+    """Everything :func:`scan` found."""
+
+    __slots__ = ("hints", "names", "numbers", "posix", "reprs", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.numbers: List[NumberHint] = []
+        #: (identifier as written, module prefix or "", position)
+        self.names: List[Tuple[str, str, int]] = []
+        #: (class name, errno, message, winerror) from OSError-style reprs
+        self.reprs: List[Tuple[str, Optional[int], str, Optional[int]]] = []
+        self.hints: Dict[str, float] = {}
+        #: a POSIX path was seen (so not Windows)
+        self.posix = False
+
+    def hint(self, platform: str, weight: float) -> None:
+        """Add weight to a platform."""
+        self.hints[platform] = self.hints.get(platform, 0.0) + weight
+
+
+def _int(token: str) -> Optional[int]:
+    try:
+        return int(token, 0) if token[:2].lower() == "0x" else int(token)
+    except ValueError:
+        return None
+
+
+def scan(text: str) -> Evidence:
+    """Extract numbers with context, identifiers, OSError reprs and platform hints from ``text``."""
+    ev = Evidence(text)
+    low = text.lower()
+    if len(low) != len(text):  # a few non-ASCII letters lower-case to two characters
+        low = text.translate(_ASCII_LOWER)
+    stripped = text.strip()
+    whole_number = _int(stripped) if len(stripped) < 24 else None
+    if whole_number is not None:
+        context = "hex" if stripped[:2].lower() == "0x" else "bare"
+        if context == "hex" and (whole_number & 0xFFFF0000) == 0x80070000:
+            ev.numbers.append(NumberHint(whole_number & 0xFFFF, "hresult", 0))
+        else:
+            ev.numbers.append(NumberHint(whole_number, context, 0))
+        return ev
+    pattern = _TOKEN if len(text) <= _SHORT else _TOKEN_LOG
+    for m in pattern.finditer(text):
+        start = m.start()
+        tag = m.group("tag")
+        if tag:
+            value = int(m.group("tagnum"))
+            if tag == "WinError":
+                ev.numbers.append(NumberHint(value, "winerror", start))
+                ev.hint("windows", 3.0)
+            else:
+                ev.numbers.append(NumberHint(value, "errno", start))
+            continue
+        ident = m.group("ident")
+        if ident:
+            module = ""
+            if start and text[start - 1] == ".":
+                before = text[max(0, start - 80):start - 1]
+                module = before[len(before.rstrip(_IDENT_CHARS)):]
+            ev.names.append((ident, module, start))
+            end = m.end()
+            if text.startswith("(", end) and ident[:1].isupper():
+                _parse_repr(ev, text, ident, end)
+            continue
+    _context_numbers(ev, low)
+    _platform_hints(ev, low)
+    return ev
+
+
+def _context_numbers(ev: Evidence, low: str) -> None:
+    """Numbers right after winerror / errno / (os) error / err / code, in any case."""
+    for word, context in _CONTEXT_WORDS:
+        size = len(word)
+        pos = low.find(word)
+        while pos != -1:
+            end = pos + size
+            before = low[pos - 1] if pos else " "
+            # "[Errno 104]" and "[WinError 10053]" are read as tags already
+            if not before.isalnum() and before != "[" and not low[end:end + 1].isalpha():
+                m = _NUMBER_AT.match(low, end)
+                if m is not None:
+                    parsed = _int(m.group(1))
+                    if parsed is not None:
+                        ctx = "os_error" if word == "error" and low[max(0, pos - 3):pos] == "os " else context
+                        if parsed > 0xFFFF and (parsed & 0xFFFF0000) == 0x80070000:
+                            parsed, ctx = parsed & 0xFFFF, "hresult"
+                        ev.numbers.append(NumberHint(parsed, ctx, pos))
+            pos = low.find(word, end)
+
+
+def _parse_repr(ev: Evidence, text: str, cls: str, pos: int) -> None:
+    m = _REPR_ARGS.match(text, pos)
+    if m is None:
+        return
+    errno_value = int(m.group(1))
+    winerror = m.group(4)
+    win = int(winerror) if winerror not in (None, "None") else None
+    if cls.startswith("SSL"):
+        # SSLEOFError(8, ...): 8 is OpenSSL's SSL_ERROR_EOF, not an errno
+        ev.reprs.append((cls, None, m.group(3), None))
+        return
+    ev.reprs.append((cls, errno_value, m.group(3), win))
+    context = "gai" if cls == "gaierror" else "repr_errno"
+    ev.numbers.append(NumberHint(errno_value, context, pos))
+    if win is not None:
+        ev.numbers.append(NumberHint(win, "repr_winerror", pos))
+        ev.hint("windows", 3.0)
+
+
+def _has_windows_path(text: str) -> bool:
+    """A drive path such as ``C:\\Python311``."""
+    pos = text.find(":\\")
+    while pos != -1:
+        if pos and text[pos - 1].isalpha() and (pos < 2 or not text[pos - 2].isalnum()):
+            return True
+        pos = text.find(":\\", pos + 2)
+    return False
+
+
+def _platform_hints(ev: Evidence, low: str) -> None:
+    for mark, platform, weight in _PLATFORM_MARKS:
+        if mark in low:
+            ev.hint(platform, weight)
+    if _has_windows_path(ev.text):
+        ev.hint("windows", 2.0)
+    if 'file "/' in low or "/site-packages/" in low or "/lib/python" in low:
+        ev.posix = True
+
+
+# -- phrases ---------------------------------------------------------------------------------------
+
+_BOUNDARY_BEFORE = frozenset(" \t\n]'\"(:>[,")
+_BOUNDARY_AFTER = frozenset("\n'\")].,;:[")
+
+
+def phrase_key(phrase: str) -> str:
+    """The lookup key of a phrase: its first two words (or its only word), lower-cased."""
+    words = _WORD.findall(fold(phrase))
+    return " ".join(words[:2])
+
+
+def _is_strong(low: str, start: int, end: int) -> bool:
+    i = start - 1
+    while i >= 0 and low[i] in " \t":
+        i -= 1
+    before_ok = i < 0 or low[i] in _BOUNDARY_BEFORE or (start - i > 1 and low[i] == "]")
+    if not before_ok:
+        return False
+    if end >= len(low):
+        return True
+    nxt = low[end]
+    if nxt in _BOUNDARY_AFTER:
+        return True
+    if nxt == " ":
+        rest = low[end + 1:end + 3]
+        return rest[:1] in ("(", "") or rest[:1] in _BOUNDARY_AFTER
+    return False
+
+
+def fold(text: str) -> str:
+    """Lower-case and unify apostrophes; keeps every index of ``text`` valid."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = text.translate(_ASCII_LOWER)
+    return low.replace("\u2019", "'")
+
+
+_NEXT_WORD = re.compile(r"\W{1,3}(\w+)")
+_by_first_cache: Dict[int, Tuple[Dict[str, List[str]], Dict[str, Dict[str, List[str]]]]] = {}
+
+
+def _by_first(keyed: Dict[str, List[str]]) -> Dict[str, Dict[str, List[str]]]:
+    """first word -> second word ("" for one-word phrases) -> phrases, longest first."""
+    cached = _by_first_cache.get(id(keyed))
+    if cached is not None and cached[0] is keyed:
+        return cached[1]
+    index: Dict[str, Dict[str, List[str]]] = {}
+    for key, phrases in keyed.items():
+        first, _, second = key.partition(" ")
+        index.setdefault(first, {}).setdefault(second, []).extend(phrases)
+    _by_first_cache[id(keyed)] = (keyed, index)
+    return index
+
+
+def find_phrases(text: str, keyed: Dict[str, List[str]]) -> List[PhraseHit]:
+    """Every occurrence of a known phrase (``keyed`` by :func:`phrase_key`), in text order.
+
+    Phrases are folded (:func:`fold`) and have no trailing dot, so one in the text is allowed. Only
+    the first words that occur at all are searched for, each with ``str.find``: linear and fast.
+    """
+    low = fold(text)
+    index = _by_first(keyed)
+    hits: List[PhraseHit] = []
+    size = len(low)
+    for first in index.keys() & set(_WORD.findall(low)):
+        seconds = index[first]
+        width = len(first)
+        pos = low.find(first)
+        while pos != -1:
+            end = pos + width
+            if (pos == 0 or not _is_word_char(low[pos - 1])) and (end >= size or not _is_word_char(low[end])):
+                phrases = list(seconds.get("", ()))
+                nxt = _NEXT_WORD.match(low, end)
+                if nxt is not None:
+                    phrases += seconds.get(nxt.group(1), ())
+                for phrase in phrases:
+                    if low.startswith(phrase, pos):
+                        stop = pos + len(phrase)
+                        if stop < size and low[stop].isalnum() and phrase[-1:].isalnum():
+                            continue  # a longer word continues past the phrase
+                        hits.append(PhraseHit(phrase, pos, _is_strong(low, pos, stop)))
+            pos = low.find(first, end)
+    hits.sort(key=lambda hit: hit.pos)
+    return hits
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"

@@ -1,0 +1,587 @@
+"""``connerr.explain``: from any code, name, message or traceback to ranked answers.
+
+Evidence (numbers in context, names, known texts, platform hints; see :mod:`connerr._evidence`) adds
+weight to ``(domain, name)`` entries per platform; the best platform of each entry and the entries'
+order give the candidates. A bare number that means different things on different platforms is
+reported as ambiguous, every meaning listed, network codes first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from connerr import _aliases, _evidence, _fastindex
+from connerr.platforms import PLATFORMS, check_platform
+from connerr.taxonomy import KIND_INFO, Kind
+
+__all__ = ["Candidate", "Explanation", "explain"]
+
+_DOMAINS = ("errno", "eai", "winsock", "win32")
+#: how much a number counts, by what the text around it said it is
+_NUMBER_WEIGHT = {"winerror": 10.0, "repr_winerror": 10.0, "hresult": 9.0, "errno": 8.0,
+                  "repr_errno": 8.0, "gai": 8.0, "os_error": 7.0, "error": 5.0, "bare": 4.0, "hex": 4.0}
+_NAME, _ALIAS_NAME, _CLASS_NAME, _KIND_ONLY, _KIND_VOTE = 9.0, 7.0, 3.0, 6.0, 4.0
+_STRONG, _WEAK = 7.0, 4.0
+#: tie-breaker only: how often users paste errors from each platform
+_PRIOR = {"linux": 0.6, "windows": 0.5, "darwin": 0.4, "linux-musl": 0.2, "freebsd": 0.15}
+_NETWORK_BONUS = 1.0
+_MAX_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible meaning of the query: like a Diagnosis, plus ``confidence``."""
+
+    name: Optional[str]
+    number: Optional[int]
+    domain: Optional[str]
+    platform: Optional[str]
+    kind: str
+    exception: str
+    message: str
+    notes: Tuple[str, ...]
+    retry: str
+    confidence: float
+    side: str = "unknown"
+    phase: str = "any"
+    meaning: str = ""
+    #: every platform where the evidence fits equally well (``platform`` is the likeliest)
+    platforms: Tuple[str, ...] = ()
+    #: the number of this code on every platform that defines it
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    python_errno: Optional[int] = None
+    winerror: Optional[int] = None
+    #: how libuv, Rust, Go, MSVC STL, Boost and CPython classify it (anchors.tsv), if recorded
+    anchors: Mapping[str, str] = field(default_factory=dict)
+    #: a runtime or variant the evidence matched (``android-bionic``, ``windows-fr-FR``, ``node``)
+    variant: Optional[str] = None
+    #: what in the query supported this answer
+    evidence: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready form (DESIGN.md section 5 keys first)."""
+        return {
+            "name": self.name, "number": self.number, "domain": self.domain, "platform": self.platform,
+            "kind": self.kind, "exception": self.exception, "message": self.message,
+            "notes": list(self.notes), "retry": self.retry, "confidence": self.confidence,
+            "side": self.side, "phase": self.phase, "meaning": self.meaning,
+            "platforms": list(self.platforms), "numbers": dict(self.numbers),
+            "python_errno": self.python_errno, "winerror": self.winerror, "anchors": dict(self.anchors),
+            "variant": self.variant, "evidence": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The answer to one query: candidates best first."""
+
+    query: str
+    candidates: Tuple[Candidate, ...]
+    #: several meanings fit the evidence equally (a bare number on different platforms)
+    ambiguous: bool = False
+    #: the platform of the best candidate, if any
+    platform: Optional[str] = None
+    #: platform -> weight of the hints found in the text (paths, WinError, wording)
+    platform_hints: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Optional[Candidate]:
+        """The first candidate, or None when nothing was recognised."""
+        return self.candidates[0] if self.candidates else None
+
+    def __bool__(self) -> bool:
+        return bool(self.candidates)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready form (DESIGN.md section 5)."""
+        return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
+                "ambiguous": self.ambiguous, "platform": self.platform,
+                "platform_hints": dict(self.platform_hints)}
+
+
+def explain(text: str, platform: Optional[str] = None) -> Explanation:
+    """Explain a code, name, message, log line or traceback; never raises for any ``text``.
+
+    ``platform`` (a tag such as ``"windows"``) overrides the platform inferred from the text; an
+    unknown tag raises :class:`~connerr.platforms.UnknownPlatformError`.
+    """
+    if platform is not None:
+        check_platform(platform)
+    if not isinstance(text, str):
+        text = str(text)
+    try:
+        return _Ranker(text, platform).run()
+    except (RecursionError, MemoryError):  # pragma: no cover - defensive
+        return Explanation(text, ())
+
+
+def _notes_for(name: Optional[str], platform: Optional[str]) -> List[str]:
+    """Cause notes for a code name (or ``kind:<kind>``) on a platform, from :mod:`connerr.notes`."""
+    if not name:
+        return []
+    try:
+        from connerr import notes
+    except ImportError:  # pragma: no cover - the notes module is optional for explain
+        return []
+    try:
+        return list(notes.formatted_notes(name, platform))
+    except (ValueError, OSError):
+        return []
+
+
+# -- phrases known to the data ---------------------------------------------------------------------
+
+_phrase_index: Optional[Dict[str, List[str]]] = None
+
+
+def _phrases() -> Dict[str, List[str]]:
+    global _phrase_index
+    if _phrase_index is None:
+        keyed: Dict[str, List[str]] = {}
+        for phrase in list(_fastindex.get().texts) + list(_aliases.message_aliases()):
+            if phrase:
+                bucket = keyed.setdefault(_evidence.phrase_key(phrase), [])
+                if phrase not in bucket:
+                    bucket.append(phrase)
+        for bucket in keyed.values():
+            bucket.sort(key=len, reverse=True)  # longest phrase first
+        _phrase_index = keyed
+    return _phrase_index
+
+
+# -- ranking ---------------------------------------------------------------------------------------
+
+class _Entry:
+    """Evidence for one (domain, name) — or one kind when no code is known — per platform."""
+
+    __slots__ = ("alias_message", "domain", "exception", "kind", "name", "numbers", "reasons", "scores",
+                 "variant")
+
+    def __init__(self, domain: str, name: str, kind: str) -> None:
+        self.domain, self.name, self.kind = domain, name, kind
+        self.scores: Dict[str, float] = {}
+        self.numbers: Dict[str, int] = {}
+        self.reasons: List[str] = []
+        self.variant: Optional[str] = None
+        self.alias_message: Optional[str] = None
+        self.exception: Optional[str] = None
+
+    def add(self, platform: str, weight: float, reason: str) -> None:
+        self.scores[platform] = self.scores.get(platform, 0.0) + weight
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+
+
+class _Ranker:
+    def __init__(self, text: str, platform: Optional[str]) -> None:
+        self.text = text
+        self.forced = platform
+        self.ix = _fastindex.get()
+        self.entries: Dict[Tuple[str, str, str], _Entry] = {}
+        self.kind_votes: Dict[str, float] = {}
+        self.phase: Optional[str] = None
+        self.classes: Dict[str, str] = {}  # kind -> dotted class seen in the text
+        self.bare = False
+
+    # entries
+
+    def _entry(self, domain: str, name: str, variant: str = "") -> _Entry:
+        key = (domain, name, variant)
+        entry = self.entries.get(key)
+        if entry is None:
+            kind = self.ix.kind(name) if domain else name
+            entry = self.entries[key] = _Entry(domain, name, kind)
+            if domain and not variant:
+                entry.numbers.update(self.ix.numbers.get((domain, name), {}))
+            entry.variant = variant or None
+        return entry
+
+    def _add_name(self, name: str, weight: float, reason: str) -> bool:
+        found = False
+        for domain in _DOMAINS:
+            per_platform = self.ix.numbers.get((domain, name))
+            if per_platform:
+                entry = self._entry(domain, name)
+                for platform in per_platform:
+                    entry.add(platform, weight, reason)
+                found = True
+        return found
+
+    def _add_kind(self, kind: str, weight: float, reason: str) -> _Entry:
+        entry = self._entry("", kind)
+        entry.add("", weight, reason)
+        return entry
+
+    # evidence
+
+    def _numbers(self, ev: _evidence.Evidence) -> None:
+        by_number = self.ix.by_number
+        for hint in ev.numbers:
+            value, context = hint.value, hint.context
+            weight = _NUMBER_WEIGHT.get(context, 4.0)
+            self.bare = self.bare or context in ("bare", "hex")
+            for platform in PLATFORMS:
+                for domain in _DOMAINS:
+                    if not _fits(context, platform, domain, value):
+                        continue
+                    for name in by_number.get((platform, domain, value), ())[:1]:
+                        self._entry(domain, name).add(platform, weight, f"{context} {value}")
+            for entry in list(self.entries.values()):
+                if entry.variant and value in entry.numbers.values():
+                    for platform in entry.numbers:
+                        entry.add(platform, weight, f"{context} {value}")
+
+    def _names(self, ev: _evidence.Evidence) -> None:
+        short = len(self.text) < 120
+        kinds = {k.value for k in Kind}
+        for token, module, _pos in ev.names:
+            upper = token.upper()
+            if (token == upper or short) and len(token) > 2 and self._add_name(upper, _NAME, f"name {upper}"):
+                continue
+            if token.lower() in kinds and ("_" in token or token == self.text.strip()):
+                kind = token.lower()
+                self._add_kind(kind, _NAME, f"kind {kind}")
+                for name, (row_kind, _reason) in self.ix.kinds.items():
+                    if row_kind == kind:
+                        self._add_name(name, _CLASS_NAME, f"kind {kind}")
+                continue
+            for alias in _aliases.by_token(token):
+                self._alias(alias, module)
+
+    def _alias(self, alias: _aliases.Alias, module: str = "") -> None:
+        reason = f"{alias.runtime} {alias.alias}"
+        if alias.phase and alias.type in ("wrapper", "wrapper-message", "class"):
+            self.phase = self.phase or alias.phase
+        if alias.type in ("wrapper", "wrapper-message"):
+            return
+        kind = alias.kind or (self.ix.kind(alias.name) if alias.name else "")
+        if alias.type == "class":
+            self.kind_votes[kind] = self.kind_votes.get(kind, 0.0) + _KIND_VOTE
+            self.classes.setdefault(kind, f"{module}.{alias.alias}" if module else alias.alias)
+            if alias.name:
+                self._add_name(alias.name, _CLASS_NAME, reason)
+            else:
+                self._add_kind(kind, _KIND_ONLY, reason)
+            return
+        if alias.name:
+            if alias.platform or (alias.kind and alias.kind != self.ix.kind(alias.name)):
+                self._variant(alias)
+            elif not self._add_name(alias.name, _ALIAS_NAME, reason):
+                self._add_kind(kind, _KIND_ONLY, reason)
+            if alias.kind:
+                self.kind_votes[alias.kind] = self.kind_votes.get(alias.kind, 0.0) + _KIND_VOTE
+        else:
+            entry = self._add_kind(kind, _KIND_ONLY if alias.type != "message" else _STRONG, reason)
+            if alias.type == "message":
+                entry.alias_message = alias.alias
+
+    def _variant(self, alias: _aliases.Alias) -> None:
+        """A runtime's own text or code for a code name: its platform, number or kind differ."""
+        domain = next((d for d in _DOMAINS if (alias.platform or "linux") in
+                       self.ix.numbers.get((d, alias.name), {})), "errno")
+        defined = self.ix.numbers.get((domain, alias.name), {})
+        entry = self._entry(domain, alias.name, alias.runtime)
+        if alias.kind:
+            entry.kind = alias.kind
+        for platform in (alias.platform,) if alias.platform else tuple(defined):
+            number = alias.number if alias.number is not None else defined.get(platform)
+            if number is not None:
+                entry.numbers[platform] = number
+            entry.add(platform, _STRONG if alias.type == "message" else _ALIAS_NAME, f"{alias.runtime} text")
+        if alias.type == "message":
+            entry.alias_message = alias.alias
+
+    def _messages(self) -> None:
+        texts = self.ix.texts
+        aliases = _aliases.message_aliases()
+        for hit in _evidence.find_phrases(self.text, _phrases()):
+            phrase = hit.phrase
+            if not hit.strong and phrase.count(" ") < 3 and phrase.isascii():
+                continue
+            weight = _STRONG if hit.strong else _WEAK
+            for alias in aliases.get(phrase, ()):
+                self._alias(alias)
+            for msgset, domain, name, fld, _text in texts.get(phrase, ()):
+                w = weight * (0.5 if fld in ("title", "description") else 1.0)
+                defined = self.ix.numbers.get((domain, name), {})
+                for platform in _fastindex.MSGSET_PLATFORMS.get(msgset, ()):
+                    if platform in defined:
+                        self._entry(domain, name).add(platform, w, f"{msgset} text")
+
+    # ranking
+
+    def run(self) -> Explanation:
+        ev = _evidence.scan(self.text)
+        self._names(ev)
+        if not _code_only(self.text, ev, bool(self.entries)):
+            self._messages()
+        self._numbers(ev)  # last: a runtime variant's own number must be known first
+        hints = dict(ev.hints)
+        scored = []
+        for entry in self.entries.values():
+            for kind, vote in self.kind_votes.items():
+                if entry.kind == kind and entry.domain:
+                    for platform in list(entry.scores):
+                        entry.add(platform, vote, "exception class")
+            result = self._score(entry, hints, ev.posix)
+            if result is not None:
+                scored.append(result)
+        scored.sort(key=lambda item: (-item[0], item[3].name))
+        scored = _drop_redundant_kinds(scored)
+        ambiguous = _ambiguous(scored, self.bare)
+        limit = 40 if self.bare else _MAX_CANDIDATES
+        scored = scored[:limit]
+        weights = [math.exp((s[0] - scored[0][0]) / 2.0) for s in scored] if scored else []
+        total = sum(weights) or 1.0
+        candidates = tuple(self._candidate(entry, platform, group, round(w / total, 3))
+                           for (_s, platform, group, entry), w in zip(scored, weights))
+        best_platform = candidates[0].platform if candidates else None
+        return Explanation(self.text, candidates, ambiguous, best_platform,
+                           {k: round(v, 2) for k, v in hints.items()})
+
+    def _score(self, entry: _Entry, hints: Dict[str, float],
+               posix: bool) -> Optional[Tuple[float, Optional[str], Tuple[str, ...], _Entry]]:
+        if not entry.domain:
+            raw = entry.scores.get("", 0.0)
+            if self.forced:
+                platform: Optional[str] = self.forced
+            else:
+                platform = max(hints, key=lambda p: hints[p]) if hints else None
+            return raw, platform, (), entry
+        best: Optional[Tuple[float, float, str]] = None
+        for platform, raw in entry.scores.items():
+            if self.forced and platform != self.forced:
+                continue
+            total = raw + hints.get(platform, 0.0) + _PRIOR.get(platform, 0.1)
+            if posix and platform == "windows":
+                total -= 2.0
+            if entry.kind not in ("unknown", "invalid"):
+                total += _NETWORK_BONUS
+            if best is None or total > best[0]:
+                best = (total, raw, platform)
+        if best is None:
+            return None
+        total, raw, platform = best
+        number = entry.numbers.get(platform)
+        group = tuple(p for p in PLATFORMS if entry.scores.get(p) == raw and entry.numbers.get(p) == number
+                      and (not self.forced or p == self.forced))
+        return total, platform, group, entry
+
+    def _candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
+                   confidence: float) -> Candidate:
+        kind = entry.kind
+        try:
+            info = KIND_INFO[Kind(kind)]
+        except ValueError:
+            info = KIND_INFO[Kind.UNKNOWN]
+            kind = "unknown"
+        phase = self.phase or info.phase
+        retry = info.retry
+        if phase == "connect" and retry != "no":
+            retry = "safe"  # nothing was sent yet: urllib3 retries connect errors for any method
+        notes: List[str] = []
+        if not entry.domain:
+            exception = self.classes.get(kind) or info.builtin
+            message = entry.alias_message or info.meaning
+            notes.extend(_notes_for(f"kind:{kind}", platform))
+            return Candidate(None, None, None, platform, kind, exception, message, tuple(notes), retry,
+                             confidence, info.side, phase, info.meaning, group, {}, None, None, {},
+                             None, tuple(entry.reasons))
+        assert platform is not None
+        number = entry.numbers.get(platform)
+        exception, python_errno, winerror, shown_name, shown_domain = _python_view(
+            platform, entry.domain, entry.name, number)
+        message = entry.alias_message or self.ix.message(platform, shown_domain, shown_name) or ""
+        reason = self.ix.kinds.get(entry.name, ("", ""))[1]
+        if reason:
+            notes.append(reason)
+        notes.extend(_notes_for(entry.name, platform))
+        anchors = self.ix.anchors.get(shown_name) or self.ix.anchors.get(entry.name) or {}
+        shown_number = python_errno if (platform == "windows" and entry.domain == "errno"
+                                        and python_errno is not None) else number
+        return Candidate(entry.name, shown_number, entry.domain, platform, kind, exception, message,
+                         tuple(notes), retry, confidence, info.side, phase, info.meaning, group,
+                         dict(entry.numbers), python_errno, winerror, dict(anchors), entry.variant,
+                         tuple(entry.reasons))
+
+
+def _code_only(text: str, ev: _evidence.Evidence, found: bool) -> bool:
+    """A lone number, or one identifier already recognised: no message text to look for."""
+    stripped = text.strip()
+    if ev.numbers and ev.numbers[0].context in ("bare", "hex", "hresult"):
+        return True
+    return found and len(ev.names) == 1 and ev.names[0][0] == stripped
+
+
+def _fits(context: str, platform: str, domain: str, value: int) -> bool:
+    """Could a number seen in ``context`` be a code of ``domain`` on ``platform``?"""
+    windows = platform == "windows"
+    if context in ("winerror", "repr_winerror", "hresult"):
+        return windows and domain in ("winsock", "win32")
+    if context == "gai":
+        return domain == "eai"
+    if domain == "win32":
+        return windows and context in ("bare", "hex", "error")
+    if context in ("errno", "repr_errno") and windows and domain == "errno":
+        return value < 100  # socket errno values on Windows are the WSA codes
+    return True
+
+
+def _python_view(platform: str, domain: str, name: str,
+                 number: Optional[int]) -> Tuple[str, Optional[int], Optional[int], str, str]:
+    """(exception, errno, winerror, name shown, domain shown) as CPython presents the code."""
+    from connerr import pyrules
+
+    ix = _fastindex.get()
+    if number is None:
+        return "OSError", None, None, name, domain
+    shown_domain, shown_name, shown_number = domain, name, number
+    if platform == "windows" and domain == "errno":
+        # as connerr.reference does: errno.NAME is the WSA value on Windows (errnomodule.c)
+        wsa = pyrules.windows_python_errno(name)
+        if wsa is not None and wsa != number and ix.by_number.get((platform, "winsock", wsa)):
+            shown_name = ix.by_number[(platform, "winsock", wsa)][0]
+            shown_domain, shown_number = "winsock", wsa
+    try:
+        view = pyrules.python_view(platform, shown_domain, shown_name, shown_number,
+                                   numbers=_errno_numbers(platform))
+    except ValueError:
+        return "OSError", number, None, name, domain
+    return view.exception, view.errno, view.winerror, shown_name, shown_domain
+
+
+_errno_cache: Dict[str, Dict[str, int]] = {}
+
+
+def _errno_numbers(platform: str) -> Dict[str, int]:
+    found = _errno_cache.get(platform)
+    if found is None:
+        found = {name: per[platform] for (domain, name), per in _fastindex.get().numbers.items()
+                 if domain == "errno" and platform in per}
+        _errno_cache[platform] = found
+    return found
+
+
+def _drop_redundant_kinds(scored: List[Any]) -> List[Any]:
+    """A kind-only entry adds nothing below a code entry of the same kind."""
+    seen_kinds = set()
+    out = []
+    for item in scored:
+        entry = item[3]
+        if not entry.domain and entry.kind in seen_kinds:
+            continue
+        if entry.domain:
+            seen_kinds.add(entry.kind)
+        out.append(item)
+    return out
+
+
+def _ambiguous(scored: List[Any], bare: bool) -> bool:
+    """True when several different codes fit a number-only query about equally."""
+    if len(scored) < 2:
+        return False
+    top = scored[0]
+    number_only = all(reason.split(" ")[0] in _NUMBER_WEIGHT for reason in top[3].reasons)
+    if not (bare or number_only):
+        return False
+    names = {item[3].name for item in scored if item[0] >= top[0] - 2.5}
+    return len(names) > 1
+
+
+# -- logs ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Summary:
+    """Many errors in one text (a log): each distinct signature once, with its count."""
+
+    #: (explanation of the first line with that signature, number of lines with it), most frequent first
+    signatures: Tuple[Tuple[Explanation, int], ...]
+    lines: int
+
+    def counts(self, attribute: str) -> Dict[str, int]:
+        """Lines per value of a best-candidate attribute (``kind``, ``platform``)."""
+        out: Dict[str, int] = {}
+        for explanation, count in self.signatures:
+            best = explanation.best
+            key = str(getattr(best, attribute, None) or "?")
+            out[key] = out.get(key, 0) + count
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """JSON-ready form."""
+        return {"lines": self.lines, "errors": sum(c for _e, c in self.signatures),
+                "kinds": self.counts("kind"), "platforms": self.counts("platform"),
+                "signatures": [dict(e.candidates[0].to_dict(), count=c, example=e.query[:300])
+                               for e, c in self.signatures]}
+
+
+def signature(explanation: Explanation) -> Optional[Tuple[Any, ...]]:
+    """(name, number, platform, kind) of the best candidate, or None."""
+    best = explanation.best
+    return None if best is None else (best.name, best.number, best.platform, best.kind)
+
+
+def summarize(text: str, platform: Optional[str] = None) -> Summary:
+    """Explain every line of ``text`` that carries evidence, in one linear pass plus one ranking per
+    distinct evidence; lines are grouped by signature."""
+    if platform is not None:
+        check_platform(platform)
+    by_line: Dict[int, List[str]] = {}
+    starts = _line_starts(text)
+    for item, pos in _evidence_keys(text):
+        by_line.setdefault(_line_of(starts, pos), []).append(item)
+    cache: Dict[Tuple[str, ...], Optional[Explanation]] = {}
+    groups: Dict[Tuple[Any, ...], List[Any]] = {}
+    for line_no in sorted(by_line):
+        key: Tuple[str, ...] = tuple(sorted(set(by_line[line_no])))
+        if key not in cache:
+            start = starts[line_no]
+            end = starts[line_no + 1] - 1 if line_no + 1 < len(starts) else len(text)
+            found = explain(text[start:end][:4000], platform)
+            cache[key] = found if found.candidates else None
+        found_or_none = cache[key]
+        if found_or_none is None:
+            continue
+        sig = signature(found_or_none)
+        assert sig is not None
+        group = groups.setdefault(sig, [found_or_none, 0])
+        group[1] += 1
+    ordered = sorted(groups.values(), key=lambda g: -int(g[1]))
+    return Summary(tuple((g[0], int(g[1])) for g in ordered), len(starts))
+
+
+def _line_starts(text: str) -> List[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def _line_of(starts: List[int], pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, pos) - 1
+
+
+def _evidence_keys(text: str) -> List[Tuple[str, int]]:
+    """(evidence key, position) for everything in ``text`` that can name a code or a kind."""
+    ix = _fastindex.get()
+    ev = _evidence.scan(text)
+    out: List[Tuple[str, int]] = [(f"{h.context}:{h.value}", h.pos) for h in ev.numbers]
+    code_names = {name for _domain, name in ix.numbers}
+    known: Dict[str, bool] = {}
+    for token, _module, pos in ev.names:
+        relevant = known.get(token)
+        if relevant is None:
+            relevant = known[token] = (token in code_names or bool(_aliases.by_token(token)))
+        if relevant:
+            out.append((token, pos))
+    for hit in _evidence.find_phrases(text, _phrases()):
+        if hit.strong or hit.phrase.count(" ") >= 3 or not hit.phrase.isascii():
+            out.append((hit.phrase, hit.pos))
+    return out
