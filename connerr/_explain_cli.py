@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, List, Optional, TextIO
+from typing import Any, List, Optional, TextIO, Tuple
 
 __all__ = ["add_explain_parser", "run_explain"]
 
@@ -131,8 +131,9 @@ def _print_explanation(explanation: Any, out: TextIO, color: bool) -> None:
     if best.domain:
         rows.append(("Domain", best.domain))
     rows.append(("Means", best.meaning))
-    rows.extend(("Why", note) for note in best.notes)
-    rows.append(("Do", f"{_RETRY_TEXT.get(best.retry, best.retry)} (phase {best.phase}, side {best.side})"))
+    rows.extend(_note_row(note) for note in best.notes)
+    retry = _RETRY_TEXT.get(best.retry, best.retry)
+    rows.append(("Retry", f"{retry} (phase {best.phase}, side {best.side})"))
     if len(best.platforms) > 1:
         rows.append(("Same on", ", ".join(best.platforms)))
     elsewhere = [f"{p} {n}" for p, n in best.numbers.items() if p not in best.platforms]
@@ -142,11 +143,23 @@ def _print_explanation(explanation: Any, out: TextIO, color: bool) -> None:
         rows.append(("Others", "; ".join(f"{k} {v}" for k, v in best.anchors.items() if v)))
     rows.append(("Confidence", f"{best.confidence:.2f} ({', '.join(best.evidence[:4])})"))
     for key, value in rows:
-        print(f"  {key + ':':<11} {value}", file=out)
+        print(f"  {key + ':':<12} {value}", file=out)
     if len(cands) > 1:
         print("Also possible:", file=out)
         for c in cands[1:6]:
             print(f"  - {_title(c)}: {c.kind} ({c.confidence:.2f})", file=out)
+
+
+#: connerr.notes sections -> the label explain prints for them
+_NOTE_LABELS = {"operation": "Raised by", "cause": "Cause", "not_meaning": "Not", "distinguish": "Tell apart",
+                "action": "Do"}
+
+
+def _note_row(note: str) -> Tuple[str, str]:
+    section, sep, text = note.partition(": ")
+    if sep and section in _NOTE_LABELS:
+        return _NOTE_LABELS[section], text
+    return "Why", note
 
 
 def _print_summary(summary: Any, out: TextIO, color: bool) -> None:

@@ -12,15 +12,18 @@ from typing import Dict, List, Optional, Tuple
 
 from connerr._data import DATA_DIR
 
-__all__ = ["DATA_DIR", "MSGSET", "MSGSET_PLATFORMS", "FastIndex", "get", "normalize_message"]
+__all__ = ["DATA_DIR", "MSGSET", "MSGSET_PLATFORMS", "SECONDARY_NAMES", "FastIndex", "get",
+           "normalize_message"]
 
-#: Names the headers define as another name; they yield to the name they alias (as in reference.py).
-_SECONDARY = frozenset({
+#: Names that the headers define as another name (``#define EWOULDBLOCK EAGAIN``): when a number has
+#: several names, these yield to the name they alias.
+SECONDARY_NAMES = frozenset({
     "EWOULDBLOCK", "EDEADLOCK", "ENOTSUP", "EFSBADCRC", "EFSCORRUPTED", "ENOFILE", "WSANO_ADDRESS",
     "WSA_QOS_EUNKNOWNPSOBJ",
 })
 
-#: message set of each platform's strerror/gai_strerror (glibc's table is indexed by name).
+#: Which message table gives the strerror/gai_strerror text of each platform. linux-mips/sparc/
+#: powerpc use glibc, whose table is indexed by name, so the text follows the name, not the number.
 MSGSET = {
     "linux": "linux-glibc", "linux-mips": "linux-glibc", "linux-sparc": "linux-glibc",
     "linux-powerpc": "linux-glibc", "linux-musl": "linux-musl", "darwin": "darwin",
@@ -57,10 +60,11 @@ class FastIndex:
         self._by_number: Optional[Dict[Tuple[str, str, int], List[str]]] = None
         self._numbers: Optional[Dict[CodeKey, Dict[str, int]]] = None
         self._kinds: Optional[Dict[str, Tuple[str, str]]] = None
-        self._messages: Optional[Dict[Tuple[str, str, str], str]] = None
+        self._messages: Optional[Dict[Tuple[str, str, str], Tuple[str, str, str]]] = None
         self._texts: Optional[Dict[str, List[MsgRow]]] = None
         self._anchors: Optional[Dict[str, Dict[str, str]]] = None
         self._aliases: Optional[List[AliasRow]] = None
+        self._numbers_on: Dict[Tuple[str, str], Dict[str, int]] = {}
 
     def _load_codes(self) -> None:
         by_number: Dict[Tuple[str, str, int], List[str]] = {}
@@ -71,7 +75,7 @@ class FastIndex:
             by_number.setdefault((platform, domain, value), []).append(name)
         for names in by_number.values():
             if len(names) > 1:
-                names.sort(key=lambda n: (n in _SECONDARY, n))
+                names.sort(key=lambda n: (n in SECONDARY_NAMES, n))
         self._by_number, self._numbers = by_number, numbers
 
     @property
@@ -98,12 +102,12 @@ class FastIndex:
         return self._kinds
 
     @property
-    def messages(self) -> Dict[Tuple[str, str, str], str]:
-        """(msgset, name, field) -> text."""
+    def messages(self) -> Dict[Tuple[str, str, str], Tuple[str, str, str]]:
+        """(msgset, name, field) -> (text, source, status)."""
         if self._messages is None:
-            messages: Dict[Tuple[str, str, str], str] = {}
+            messages: Dict[Tuple[str, str, str], Tuple[str, str, str]] = {}
             for row in _lines("messages.tsv"):
-                messages.setdefault((row[0], row[2], row[4]), row[5])
+                messages.setdefault((row[0], row[2], row[4]), (row[5], row[6], row[7]))
             self._messages = messages
         return self._messages
 
@@ -138,8 +142,8 @@ class FastIndex:
             self._aliases = out
         return self._aliases
 
-    def message(self, platform: str, domain: str, name: str) -> Optional[str]:
-        """The text ``platform`` prints for a code, or None (same rules as connerr.reference)."""
+    def message_row(self, platform: str, domain: str, name: str) -> Optional[Tuple[str, str, str]]:
+        """(text, source, status) of the message ``platform`` prints for a code, or None."""
         if platform == "windows":
             msgset = "windows-crt" if domain == "errno" else "windows"
             fld = {"errno": "strerror", "eai": "gai_strerror"}.get(domain, "formatmessage")
@@ -147,6 +151,36 @@ class FastIndex:
             msgset = MSGSET.get(platform, "")
             fld = "gai_strerror" if domain == "eai" else "strerror"
         return self.messages.get((msgset, name, fld))
+
+    def message(self, platform: str, domain: str, name: str) -> Optional[str]:
+        """The text ``platform`` prints for a code, or None."""
+        row = self.message_row(platform, domain, name)
+        return row[0] if row else None
+
+    def numbers_on(self, platform: str, domain: str) -> Dict[str, int]:
+        """name -> number of every code of ``domain`` on ``platform`` (cached)."""
+        key = (platform, domain)
+        found = self._numbers_on.get(key)
+        if found is None:
+            found = {name: per[platform] for (dom, name), per in self.numbers.items()
+                     if dom == domain and platform in per}
+            self._numbers_on[key] = found
+        return found
+
+    def python_identity(self, platform: str, domain: str, name: str, number: int) -> Tuple[str, str, int]:
+        """(domain, name, number) of the code as Python presents it on ``platform``.
+
+        On Windows CPython's errno module gives socket names their WSA values (errnomodule.c) and a
+        socket error carries the WSA code, so ECONNABORTED (CRT 106) is seen as WSAECONNABORTED 10053.
+        """
+        if platform == "windows" and domain == "errno":
+            from connerr.pyrules import windows_python_errno
+
+            wsa = windows_python_errno(name)
+            twins = self.by_number.get((platform, "winsock", wsa)) if wsa is not None else None
+            if wsa is not None and wsa != number and twins:
+                return "winsock", twins[0], wsa
+        return domain, name, number
 
     def kind(self, name: str) -> str:
         """The kind of a code name, ``unknown`` if none is recorded."""

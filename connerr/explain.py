@@ -118,7 +118,8 @@ def explain(text: str, platform: Optional[str] = None) -> Explanation:
 
 
 def _notes_for(name: Optional[str], platform: Optional[str]) -> List[str]:
-    """Cause notes for a code name (or ``kind:<kind>``) on a platform, from :mod:`connerr.notes`."""
+    """Cause notes for a code name (or ``kind:<kind>``) on a platform, from :mod:`connerr.notes`,
+    each as ``"<section>: text [source]"``."""
     if not name:
         return []
     try:
@@ -126,7 +127,7 @@ def _notes_for(name: Optional[str], platform: Optional[str]) -> List[str]:
     except ImportError:  # pragma: no cover - the notes module is optional for explain
         return []
     try:
-        return list(notes.formatted_notes(name, platform))
+        return [f"{n.section}: {notes.format_note(n)}" for n in notes.notes_for(name, platform)]
     except (ValueError, OSError):
         return []
 
@@ -434,34 +435,16 @@ def _python_view(platform: str, domain: str, name: str,
     """(exception, errno, winerror, name shown, domain shown) as CPython presents the code."""
     from connerr import pyrules
 
-    ix = _fastindex.get()
     if number is None:
         return "OSError", None, None, name, domain
-    shown_domain, shown_name, shown_number = domain, name, number
-    if platform == "windows" and domain == "errno":
-        # as connerr.reference does: errno.NAME is the WSA value on Windows (errnomodule.c)
-        wsa = pyrules.windows_python_errno(name)
-        if wsa is not None and wsa != number and ix.by_number.get((platform, "winsock", wsa)):
-            shown_name = ix.by_number[(platform, "winsock", wsa)][0]
-            shown_domain, shown_number = "winsock", wsa
+    ix = _fastindex.get()
+    shown_domain, shown_name, shown_number = ix.python_identity(platform, domain, name, number)
     try:
         view = pyrules.python_view(platform, shown_domain, shown_name, shown_number,
-                                   numbers=_errno_numbers(platform))
+                                   numbers=ix.numbers_on(platform, "errno"))
     except ValueError:
         return "OSError", number, None, name, domain
     return view.exception, view.errno, view.winerror, shown_name, shown_domain
-
-
-_errno_cache: Dict[str, Dict[str, int]] = {}
-
-
-def _errno_numbers(platform: str) -> Dict[str, int]:
-    found = _errno_cache.get(platform)
-    if found is None:
-        found = {name: per[platform] for (domain, name), per in _fastindex.get().numbers.items()
-                 if domain == "errno" and platform in per}
-        _errno_cache[platform] = found
-    return found
 
 
 def _drop_redundant_kinds(scored: List[Any]) -> List[Any]:

@@ -19,31 +19,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
+from connerr import _fastindex
 from connerr._data import read_tsv
+from connerr._fastindex import SECONDARY_NAMES
 from connerr.platforms import PLATFORMS, check_platform
 
 __all__ = [
-    "Anchor", "PlatformEntry", "Record", "by_kind", "by_name", "by_number", "kind_of_name",
+    "SECONDARY_NAMES", "Anchor", "PlatformEntry", "Record", "by_kind", "by_name", "by_number", "kind_of_name",
     "lookup", "message_for", "records", "resolve",
 ]
 
 DOMAINS = ("errno", "eai", "winsock", "win32")
-
-#: Names that the headers define as another name (``#define EWOULDBLOCK EAGAIN``): when a number has
-#: several names, these yield to the name they alias.
-SECONDARY_NAMES = frozenset({
-    "EWOULDBLOCK", "EDEADLOCK", "ENOTSUP", "EFSBADCRC", "EFSCORRUPTED", "ENOFILE", "WSANO_ADDRESS",
-    "WSA_QOS_EUNKNOWNPSOBJ",
-})
-
-#: Which message table gives the strerror/gai_strerror text of each platform. linux-mips/sparc/
-#: powerpc use glibc, whose table is indexed by name, so the text follows the name, not the number.
-_MSGSET = {
-    "linux": "linux-glibc", "linux-mips": "linux-glibc", "linux-sparc": "linux-glibc",
-    "linux-powerpc": "linux-glibc", "linux-musl": "linux-musl", "darwin": "darwin",
-    "freebsd": "freebsd", "netbsd": "netbsd", "openbsd": "openbsd",
-}
-
 
 @dataclass(frozen=True)
 class PlatformEntry:
@@ -111,25 +97,12 @@ class Record:
 
 
 class _Index:
-    """Every table, loaded once and indexed; full records are built only when first asked for."""
+    """Full records, built on the shared fast index (:mod:`connerr._fastindex`) when first asked for."""
 
     def __init__(self) -> None:
-        self.kinds: Dict[str, Tuple[str, str]] = {
-            row["name"]: (row["kind"], row["reason"]) for row in read_tsv("kinds.tsv")}
-        self.codes = [(row["platform"], row["domain"], row["name"], int(row["number"]), row["header"])
-                      for row in read_tsv("codes.tsv")]
-        self.numbers: Dict[Tuple[str, str], Dict[str, int]] = {}
-        self.by_number: Dict[Tuple[str, str, int], List[str]] = {}
-        for platform, domain, name, number, _header in self.codes:
-            self.numbers.setdefault((platform, domain), {})[name] = number
-            self.by_number.setdefault((platform, domain, number), []).append(name)
-        for names in self.by_number.values():
-            names.sort(key=lambda n: (n in SECONDARY_NAMES, n))
-
-    @cached_property
-    def messages(self) -> Dict[Tuple[str, str, str], Tuple[str, str, str]]:
-        return {(row["msgset"], row["name"], row["field"]): (row["text"], row["source"], row["status"])
-                for row in read_tsv("messages.tsv")}
+        self.fast = _fastindex.get()
+        self.kinds = self.fast.kinds
+        self.by_number = self.fast.by_number
 
     @cached_property
     def anchors(self) -> Dict[str, Anchor]:
@@ -140,15 +113,12 @@ class _Index:
 
     @cached_property
     def records(self) -> Dict[Tuple[str, str], Record]:
-        entries: Dict[Tuple[str, str], Dict[str, PlatformEntry]] = {}
-        for platform, domain, name, number, header in self.codes:
-            entries.setdefault((domain, name), {})[platform] = self._entry(platform, domain, name,
-                                                                           number, header)
         out: Dict[Tuple[str, str], Record] = {}
-        for (domain, name), per_platform in sorted(entries.items()):
+        for (domain, name), numbers in sorted(self.fast.numbers.items()):
             kind, reason = self.kinds.get(name, ("unknown", "no kind recorded"))
-            ordered = {tag: per_platform[tag] for tag in PLATFORMS if tag in per_platform}
-            out[(domain, name)] = Record(name, domain, kind, reason, ordered, self.anchors.get(name))
+            entries = {tag: self._entry(tag, domain, name, numbers[tag]) for tag in PLATFORMS
+                       if tag in numbers}
+            out[(domain, name)] = Record(name, domain, kind, reason, entries, self.anchors.get(name))
         return out
 
     @cached_property
@@ -158,40 +128,28 @@ class _Index:
             out.setdefault(record.name.upper(), []).append(record)
         return out
 
-    def message(self, platform: str, domain: str, name: str) -> Tuple[Optional[str], Optional[str], str]:
-        if platform == "windows":
-            msgset = "windows-crt" if domain == "errno" else "windows"
-            fld = {"errno": "strerror", "eai": "gai_strerror"}.get(domain, "formatmessage")
-        else:
-            msgset = _MSGSET.get(platform, "")
-            fld = "gai_strerror" if domain == "eai" else "strerror"
-        found = self.messages.get((msgset, name, fld))
-        if found is None:
-            return None, None, "missing"
-        return found
+    @cached_property
+    def headers(self) -> Dict[Tuple[str, str, str], str]:
+        return {(row["platform"], row["domain"], row["name"]): row["header"] for row in read_tsv("codes.tsv")}
 
-    def _entry(self, platform: str, domain: str, name: str, number: int, header: str) -> PlatformEntry:
-        from connerr.pyrules import python_view, windows_python_errno
+    def _entry(self, platform: str, domain: str, name: str, number: int) -> PlatformEntry:
+        from connerr.pyrules import python_view
 
-        seen_as = (domain, name, number)
-        if platform == "windows" and domain == "errno":
-            # CPython's errno module gives socket names their WSA values (errnomodule.c), and a socket
-            # error carries the WSA code: that, not the CRT's number, is what a user sees.
-            wsa = windows_python_errno(name)
-            if wsa is not None and wsa != number and (platform, "winsock", wsa) in self.by_number:
-                seen_as = ("winsock", self.by_number[(platform, "winsock", wsa)][0], wsa)
-        text, source, status = self.message(platform, seen_as[0], seen_as[1])
+        seen_as = self.fast.python_identity(platform, domain, name, number)
+        found = self.fast.message_row(platform, seen_as[0], seen_as[1])
         primary = self.by_number[(platform, seen_as[0], seen_as[2])][0]
-        if text is None and primary != seen_as[1]:
+        if found is None and primary != seen_as[1]:
             # an alias (#define EWOULDBLOCK EAGAIN) prints the text of the name it stands for
-            text, source, status = self.message(platform, seen_as[0], primary)
-            source = f"{source} (text of {primary}; {name} is an alias)" if source else None
+            alias_of = self.fast.message_row(platform, seen_as[0], primary)
+            if alias_of is not None:
+                found = (alias_of[0], f"{alias_of[1]} (text of {primary}; {name} is an alias)", alias_of[2])
+        text, source, status = found if found is not None else (None, None, "missing")
         view = python_view(platform, seen_as[0], seen_as[1], seen_as[2],
-                           numbers=self.numbers.get((platform, "errno"), {}))
+                           numbers=self.fast.numbers_on(platform, "errno"))
         rule = view.rule if seen_as[1] == name else (
             f"Modules/errnomodule.c: errno.{name} is {seen_as[1]} ({seen_as[2]}) on Windows; {view.rule}")
-        return PlatformEntry(platform, number, header, text, source, status, view.exception,
-                             view.errno, view.winerror, rule)
+        return PlatformEntry(platform, number, self.headers[(platform, domain, name)], text, source, status,
+                             view.exception, view.errno, view.winerror, rule)
 
 
 _lock = threading.Lock()

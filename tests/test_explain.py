@@ -141,8 +141,6 @@ def test_notes_source_is_pluggable() -> None:
 
 def test_fast_index_agrees_with_reference() -> None:
     ix = _fastindex.get()
-    assert reference.SECONDARY_NAMES == _fastindex._SECONDARY
-    assert reference._MSGSET == _fastindex.MSGSET
     for number in (54, 104, 10053, -2, 11001):
         ref = {(tag, r.domain, r.name) for tag, r in reference.by_number(number)}
         fast = {(tag, dom, name) for (tag, dom, n), names in ix.by_number.items() if n == number

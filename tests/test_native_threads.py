@@ -9,7 +9,7 @@ import pytest
 
 from connerr import native
 
-CODES = list(range(-20, 160)) + [10053, 10054, 11001, 99999]
+CODES = [*range(-20, 160), 10053, 10054, 11001, 99999]
 
 
 def _answers(func: Callable[[int], str]) -> Dict[int, str]:
