@@ -25,6 +25,7 @@ typedef SOCKET connerr_socket;
 #  include <errno.h>
 #  include <netdb.h>
 #  include <sys/types.h>
+#  include <sys/time.h>
 #  include <sys/socket.h>
 #  include <netinet/in.h>
 #  include <arpa/inet.h>

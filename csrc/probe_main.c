@@ -12,9 +12,15 @@
  * native.c (included below, so its static helpers are reachable and it is compiled exactly as the
  * extension compiles it). Exit status 0 once the JSON is printed, 2 if loopback is unusable.
  */
+#if defined(__wasi__) && !defined(_GNU_SOURCE)
+/* connerr.h defines _GNU_SOURCE on Linux; the data's WASI rows were read with it too
+ * (tools/gen_codes.py), so the WASI header check sees the same names. */
+#define _GNU_SOURCE 1
+#endif
 #include "native.c"
 
-#ifndef _WIN32
+#if !defined(_WIN32) && !defined(__wasi__)
+#define PROBE_HAS_SIGPIPE 1
 #include <signal.h>
 #endif
 
@@ -35,6 +41,8 @@ typedef struct {
     const char *domain;
     int code;
     const char *phase; /* NULL prints as JSON null */
+    int has_so_error;  /* refused only: the code the non-blocking path read from SO_ERROR */
+    int so_error_code;
 } probe_result;
 
 static const char *phase_name(int phase)
@@ -72,10 +80,13 @@ static int probe_listener(int listening, connerr_socket *out, int *port)
     return 0;
 }
 
-/* Connect to a port that is bound but not listening. */
+/* Connect to a port that is bound but not listening, twice: a blocking connect() whose code is the
+ * call's own error, and connerr_raw_connect (non-blocking; the code comes from SO_ERROR). */
 static int scenario_refused(probe_result *r)
 {
-    connerr_socket s;
+    struct sockaddr_storage addr;
+    int addrlen = 0;
+    connerr_socket s, client;
     int port;
     int rc = probe_listener(0, &s, &port);
     r->scenario = "refused";
@@ -83,7 +94,17 @@ static int scenario_refused(probe_result *r)
     r->phase = "connect";
     if (rc != 0)
         return rc;
-    r->code = connerr_raw_connect(PROBE_HOST, port, PROBE_TIMEOUT_MS);
+    parse_address(PROBE_HOST, port, &addr, &addrlen);
+    client = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (client == CONNERR_INVALID_SOCKET) {
+        rc = connerr_last_socket_error();
+        connerr_close_socket(s);
+        return rc;
+    }
+    r->code = connect(client, (struct sockaddr *)&addr, addrlen) == 0 ? 0 : connerr_last_socket_error();
+    connerr_close_socket(client);
+    r->so_error_code = connerr_raw_connect(PROBE_HOST, port, PROBE_TIMEOUT_MS);
+    r->has_so_error = 1;
     connerr_close_socket(s);
     return 0;
 }
@@ -187,12 +208,71 @@ static void print_json(const probe_result *results, size_t count)
                "\"native_code\": %d, \"phase\": ",
                i ? "," : "", r->scenario, r->domain, r->code);
         if (r->phase)
-            printf("\"%s\"}", r->phase);
+            printf("\"%s\"", r->phase);
         else
-            printf("null}");
+            printf("null");
+        if (r->has_so_error)
+            printf(", \"so_error_code\": %d", r->so_error_code);
+        printf("}");
     }
     printf("]}\n");
 }
+
+#if defined(_WIN32) && defined(CONNERR_PROBE_NO_CRT)
+/* tools/cross.py links the Windows probe with -nostdlib against ucrtbase.dll, ws2_32.dll and
+ * kernel32.dll import libraries only: building mingw-w64's CRT costs zig ~3 CPU-minutes cold.
+ * What mingw's CRT would have supplied is here: the entry point, __main (static constructors:
+ * none), printf/fprintf (mingw wraps UCRT's __stdio_common_vfprintf) and the ___chkstk_ms probe. */
+#include <stdarg.h>
+
+int __cdecl __stdio_common_vfprintf(unsigned __int64 options, FILE *stream, const char *format,
+                                    _locale_t locale, va_list args);
+
+int __cdecl printf(const char *__restrict__ format, ...)
+{
+    va_list args;
+    int n;
+    va_start(args, format);
+    n = __stdio_common_vfprintf(0, stdout, format, NULL, args);
+    va_end(args);
+    return n;
+}
+
+int __cdecl fprintf(FILE *__restrict__ stream, const char *__restrict__ format, ...)
+{
+    va_list args;
+    int n;
+    va_start(args, format);
+    n = __stdio_common_vfprintf(0, stream, format, NULL, args);
+    va_end(args);
+    return n;
+}
+
+void __main(void) {}
+
+int main(void);
+
+void probe_start(void) { ExitProcess((UINT)main()); }
+
+/* Stack probe for frames over 4 KiB (as libgcc's): touch every page on the way down. */
+__asm__(".globl ___chkstk_ms\n"
+        "___chkstk_ms:\n"
+        "    pushq %rcx\n"
+        "    pushq %rax\n"
+        "    cmpq $0x1000, %rax\n"
+        "    leaq 24(%rsp), %rcx\n"
+        "    jb 1f\n"
+        "2:  subq $0x1000, %rcx\n"
+        "    orq $0, (%rcx)\n"
+        "    subq $0x1000, %rax\n"
+        "    cmpq $0x1000, %rax\n"
+        "    ja 2b\n"
+        "1:  subq %rax, %rcx\n"
+        "    orq $0, (%rcx)\n"
+        "    popq %rax\n"
+        "    popq %rcx\n"
+        "    ret\n");
+#endif
 
 int main(void)
 {
@@ -202,7 +282,7 @@ int main(void)
     int rc;
     memset(results, 0, sizeof(results));
     memset(&broken, 0, sizeof(broken));
-#ifndef _WIN32
+#ifdef PROBE_HAS_SIGPIPE
     signal(SIGPIPE, SIG_IGN); /* belt and braces: MSG_NOSIGNAL / SO_NOSIGPIPE already ask for EPIPE */
 #endif
     if ((rc = ensure_winsock()) != 0) {
