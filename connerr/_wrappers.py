@@ -27,6 +27,7 @@ STDLIB = frozenset({"builtins", "socket", "ssl", "http.client", "urllib.error", 
                     "concurrent.futures"})
 _STDLIB_MODULES: Tuple[Tuple[str, str], ...] = (
     ("_socket", "socket"), ("socket", "socket"), ("_ssl", "ssl"), ("ssl", "ssl"),
+    ("_cffi_ssl", "ssl"),  # PyPy's ssl classes live in _cffi_ssl._stdssl.error
     ("http.client", "http.client"), ("urllib.error", "urllib.error"), ("asyncio", "asyncio"),
     ("concurrent.futures", "concurrent.futures"), ("builtins", "builtins"),
 )
