@@ -1,12 +1,20 @@
-"""The ``connerr`` command line: ``main(argv) -> int``; heavy modules load only per command."""
+"""The ``connerr`` command line: ``main(argv) -> int``; heavy modules load only per command.
+
+Start-up is most of what ``connerr explain CODE`` costs, so neither :mod:`argparse` nor :mod:`typing`
+is imported for the plain ``explain QUERY... [--json] [--platform P]`` form (see :func:`_fast_explain`);
+every other command line goes through the argparse parser.
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import List, NoReturn, Optional, Sequence
 
 from connerr._version import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import List, NoReturn, Optional, Sequence, Type
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
@@ -15,11 +23,23 @@ class UsageError(Exception):
     """Bad command-line input: reported as one line, exit code 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and exit 2."""
+_parser_class: Optional[Type[argparse.ArgumentParser]] = None
 
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+
+def _parser_type() -> Type[argparse.ArgumentParser]:
+    """An ArgumentParser subclass whose errors are one line and exit 2 (argparse loads on first use)."""
+    global _parser_class
+    if _parser_class is None:
+        import argparse
+
+        class _Parser(argparse.ArgumentParser):
+            """An ArgumentParser whose errors are one line and exit 2."""
+
+            def error(self, message: str) -> NoReturn:
+                raise UsageError(message)
+
+        _parser_class = _Parser
+    return _parser_class
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -63,6 +83,7 @@ def _kind_values() -> List[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
+    _Parser = _parser_type()
     parser = _Parser(prog="connerr", description="Cross-platform network error codes: explain, "
                      "look up and probe errno, Winsock, Win32 and getaddrinfo errors.")
     parser.add_argument("--version", action="version", version=f"connerr {__version__}")
@@ -78,14 +99,65 @@ def build_parser() -> argparse.ArgumentParser:
     table.set_defaults(func=_cmd_table)
     from connerr._explain_cli import add_explain_parser
     add_explain_parser(sub)
+    from connerr._probe_cli import add_probe_parsers
+    add_probe_parsers(sub)
     return parser
+
+
+def _fast_explain(argv: List[str]) -> Optional[int]:
+    """Run ``explain QUERY... [--json] [--platform P]`` without building the argparse parser.
+
+    Only the unambiguous form is taken: one run of query words (none starting with ``-`` except
+    ``-`` itself), ``--json``, and at most one ``--platform P`` / ``--platform=P``. Anything else
+    (help, abbreviations, ``--``, negative numbers, misplaced words) returns None and goes to argparse,
+    which decides exactly as before.
+    """
+    if len(argv) < 2 or argv[0] != "explain":
+        return None
+    query: List[str] = []
+    platform: Optional[str] = None
+    as_json = False
+    runs = 0
+    previous_was_query = False
+    i = 1
+    while i < len(argv):
+        token = argv[i]
+        is_query = False
+        if token == "--json":
+            as_json = True
+        elif token == "--platform" and platform is None and i + 1 < len(argv) \
+                and not argv[i + 1].startswith("-"):
+            platform = argv[i + 1]
+            i += 1
+        elif token.startswith("--platform=") and platform is None:
+            platform = token[len("--platform="):]
+        elif token == "-" or not token.startswith("-"):
+            is_query = True
+            query.append(token)
+            runs += not previous_was_query
+        else:
+            return None
+        previous_was_query = is_query
+        i += 1
+    if runs != 1:
+        return None
+    from types import SimpleNamespace
+
+    from connerr._explain_cli import run_explain
+
+    args = SimpleNamespace(command="explain", query=query, platform=platform, json=as_json)
+    return int(run_explain(args))  # type: ignore[arg-type]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    fast = _fast_explain(arguments)
+    if fast is not None:
+        return fast
     parser = build_parser()
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arguments)
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE

@@ -275,6 +275,8 @@ def python_row(scenario: str, platform: str) -> Row:
         exc, phase, via = PYTHON_SCENARIOS[scenario]()
     except _Unavailable as why:
         return _row(scenario, PYTHON, unavailable=str(why))
+    except Exception as error:  # the set-up failed (no loopback?): say so, keep probing
+        return _row(scenario, PYTHON, unavailable=f"could not run: {error!r}")
     if exc is None:
         return _row(scenario, PYTHON, via=via, phase=phase, message="no error")
     from connerr.normalize import normalize
@@ -290,7 +292,7 @@ def python_row(scenario: str, platform: str) -> Row:
 def _qualname(exc: BaseException) -> str:
     cls = type(exc)
     module = cls.__module__
-    return cls.__qualname__ if module in ("builtins", "socket") else f"{module}.{cls.__qualname__}"
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
 
 
 def c_row(scenario: str, platform: str, backend: str) -> Row:
@@ -301,6 +303,8 @@ def c_row(scenario: str, platform: str, backend: str) -> Row:
         code, phase, domain = C_SCENARIOS[scenario]()
     except _Unavailable as why:
         return _row(scenario, C_RAW, unavailable=str(why))
+    except Exception as error:
+        return _row(scenario, C_RAW, unavailable=f"could not run: {error!r}")
     name = kind = None
     if code != 0:
         from connerr import reference
