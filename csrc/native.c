@@ -235,24 +235,33 @@ static int finish_connect(connerr_socket s, int timeout_ms)
     return err;
 }
 
+/* Parse ip/port and open a TCP socket for it; on success *out holds the socket and 0 is returned. */
+static int open_socket(const char *ip, int port, struct sockaddr_storage *addr, int *addrlen,
+                       connerr_socket *out)
+{
+    int family = parse_address(ip, port, addr, addrlen);
+    int rc;
+    if (family == 0)
+        return CONNERR_BAD_ARGUMENT;
+    if ((rc = ensure_winsock()) != 0)
+        return rc;
+    *out = socket(family, SOCK_STREAM, IPPROTO_TCP);
+    return *out == CONNERR_INVALID_SOCKET ? connerr_last_socket_error() : 0;
+}
+
 /* Open a socket and connect it; on success *out holds it and 0 is returned. */
 static int open_connected(const char *ip, int port, int timeout_ms, connerr_socket *out)
 {
     struct sockaddr_storage addr;
     int addrlen = 0;
-    int family = parse_address(ip, port, &addr, &addrlen);
     int rc;
     connerr_socket s;
-    if (family == 0 || timeout_ms < 0)
+    if (timeout_ms < 0)
         return CONNERR_BAD_ARGUMENT;
-    if ((rc = ensure_winsock()) != 0)
+    if ((rc = open_socket(ip, port, &addr, &addrlen, &s)) != 0)
         return rc;
-    s = socket(family, SOCK_STREAM, IPPROTO_TCP);
-    if (s == CONNERR_INVALID_SOCKET)
-        return connerr_last_socket_error();
     set_timeouts(s, timeout_ms);
     set_blocking(s, 0);
-    rc = 0;
     if (connect(s, (struct sockaddr *)&addr, addrlen) != 0) {
         rc = connerr_last_socket_error();
         if (rc == CONNERR_WOULDBLOCK)
@@ -280,16 +289,10 @@ int connerr_raw_bind(const char *ip, int port)
 {
     struct sockaddr_storage addr;
     int addrlen = 0;
-    int family = parse_address(ip, port, &addr, &addrlen);
-    int rc;
     connerr_socket s;
-    if (family == 0)
-        return CONNERR_BAD_ARGUMENT;
-    if ((rc = ensure_winsock()) != 0)
+    int rc = open_socket(ip, port, &addr, &addrlen, &s);
+    if (rc != 0)
         return rc;
-    s = socket(family, SOCK_STREAM, IPPROTO_TCP);
-    if (s == CONNERR_INVALID_SOCKET)
-        return connerr_last_socket_error();
     rc = bind(s, (struct sockaddr *)&addr, addrlen) == 0 ? 0 : connerr_last_socket_error();
     connerr_close_socket(s);
     return rc;
