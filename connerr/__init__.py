@@ -6,9 +6,11 @@ classifier and the exception classes are imported on first use.
 
 from __future__ import annotations
 
-from typing import Any
-
 from connerr._version import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: public name -> module that defines it (imported on first access)
 _LAZY = {

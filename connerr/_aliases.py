@@ -14,10 +14,14 @@ The rows live in ``connerr/data/aliases.tsv`` (each with its source). Types:
 
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional
-
 from connerr import _fastindex
 from connerr._fastindex import normalize_message
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, NamedTuple, Optional
+else:
+    from connerr._fastindex import NamedTuple
 
 __all__ = ["Alias", "by_message", "by_token", "message_aliases"]
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import Dict, Iterator, List
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: importing typing costs connerr explain's start-up
+    from typing import Dict, Iterator, List
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 

@@ -6,26 +6,50 @@ quantifiers, so matching is linear in the input; context is read by bounded slic
 
 from __future__ import annotations
 
-import re
-from typing import Dict, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 __all__ = ["Evidence", "NumberHint", "PhraseHit", "find_phrases", "fold", "phrase_key", "scan"]
 
 _TAG = r"\[(?P<tag>WinError|Errno|errno)[ \t]{0,3}(?P<tagnum>-?\d{1,12})\]"
-#: short texts: every identifier; long texts (logs): only those that can be a code or a class name
-_TOKEN = re.compile(_TAG + r"|(?P<ident>\b[A-Za-z_]\w*)")
-_TOKEN_LOG = re.compile(_TAG + r"|(?P<ident>\b(?:E[A-Z0-9_]{2,}|WSA\w+|UV_\w+|[A-Z][a-z0-9]+[A-Z]\w*"
-                        r"|[A-Z]{2,}[a-z]\w*|[A-Z]+_[A-Z_]+|gaierror|herror|timeout)\b)")
 _SHORT = 4096
 _IDENT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_."
 # a number counts only right after a word that says what it is; found with str.find (fast, linear)
 _CONTEXT_WORDS = (("winerror", "winerror"), ("errno", "errno"), ("error", "error"), ("err", "error"),
                   ("code", "error"))
-_NUMBER_AT = re.compile(r"[ \t]{0,2}[=:#]?[ \t]{0,2}(-?(?:0[xX][0-9A-Fa-f]{1,16}|\d{1,12}))\b")
-# an OSError-style repr's arguments: (errno, 'strerror'[, filename, winerror[, filename2]])
-_REPR_ARGS = re.compile(
-    r"\((-?\d{1,12}), ?(['\"])([^'\"\n]{0,400})\2(?:, ?(?:None|'[^'\n]{0,300}'), ?(-?\d{1,12}|None))?")
-_WORD = re.compile(r"\w+")
+
+
+class _Patterns:
+    """The regular expressions, compiled on first use: ``connerr explain 10053`` needs none of them
+    (and not even :mod:`re`)."""
+
+    def __init__(self) -> None:
+        import re
+
+        #: short texts: every identifier; long texts (logs): only those that can be a code or a class name
+        self.token = re.compile(_TAG + r"|(?P<ident>\b[A-Za-z_]\w*)")
+        self.token_log = re.compile(
+            _TAG + r"|(?P<ident>\b(?:E[A-Z0-9_]{2,}|WSA\w+|UV_\w+|[A-Z][a-z0-9]+[A-Z]\w*"
+            r"|[A-Z]{2,}[a-z]\w*|[A-Z]+_[A-Z_]+|gaierror|herror|timeout)\b)")
+        self.number_at = re.compile(r"[ \t]{0,2}[=:#]?[ \t]{0,2}(-?(?:0[xX][0-9A-Fa-f]{1,16}|\d{1,12}))\b")
+        # an OSError-style repr's arguments: (errno, 'strerror'[, filename, winerror[, filename2]])
+        self.repr_args = re.compile(
+            r"\((-?\d{1,12}), ?(['\"])([^'\"\n]{0,400})\2"
+            r"(?:, ?(?:None|'[^'\n]{0,300}'), ?(-?\d{1,12}|None))?")
+        self.word = re.compile(r"\w+")
+        self.next_word = re.compile(r"\W{1,3}(\w+)")
+
+
+_compiled: Optional[_Patterns] = None
+
+
+def _re() -> _Patterns:
+    global _compiled
+    if _compiled is None:
+        _compiled = _Patterns()
+    return _compiled
+
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 #: text fragments that point at a platform, with their weight (compared lower-cased)
@@ -111,7 +135,7 @@ def scan(text: str) -> Evidence:
         else:
             ev.numbers.append(NumberHint(whole_number, context, 0))
         return ev
-    pattern = _TOKEN if len(text) <= _SHORT else _TOKEN_LOG
+    pattern = _re().token if len(text) <= _SHORT else _re().token_log
     for m in pattern.finditer(text):
         start = m.start()
         tag = m.group("tag")
@@ -141,6 +165,7 @@ def scan(text: str) -> Evidence:
 
 def _context_numbers(ev: Evidence, low: str) -> None:
     """Numbers right after winerror / errno / (os) error / err / code, in any case."""
+    number_at = _re().number_at
     for word, context in _CONTEXT_WORDS:
         size = len(word)
         pos = low.find(word)
@@ -149,7 +174,7 @@ def _context_numbers(ev: Evidence, low: str) -> None:
             before = low[pos - 1] if pos else " "
             # "[Errno 104]" and "[WinError 10053]" are read as tags already
             if not before.isalnum() and before != "[" and not low[end:end + 1].isalpha():
-                m = _NUMBER_AT.match(low, end)
+                m = number_at.match(low, end)
                 if m is not None:
                     parsed = _int(m.group(1))
                     if parsed is not None:
@@ -161,7 +186,7 @@ def _context_numbers(ev: Evidence, low: str) -> None:
 
 
 def _parse_repr(ev: Evidence, text: str, cls: str, pos: int) -> None:
-    m = _REPR_ARGS.match(text, pos)
+    m = _re().repr_args.match(text, pos)
     if m is None:
         return
     errno_value = int(m.group(1))
@@ -207,7 +232,7 @@ _BOUNDARY_AFTER = frozenset("\n'\")].,;:[")
 
 def phrase_key(phrase: str) -> str:
     """The lookup key of a phrase: its first two words (or its only word), lower-cased."""
-    words = _WORD.findall(fold(phrase))
+    words = _re().word.findall(fold(phrase))
     return " ".join(words[:2])
 
 
@@ -237,7 +262,6 @@ def fold(text: str) -> str:
     return low.replace("\u2019", "'")
 
 
-_NEXT_WORD = re.compile(r"\W{1,3}(\w+)")
 _by_first_cache: Dict[int, Tuple[Dict[str, List[str]], Dict[str, Dict[str, List[str]]]]] = {}
 
 
@@ -264,7 +288,8 @@ def find_phrases(text: str, keyed: Dict[str, List[str]]) -> List[PhraseHit]:
     index = _by_first(keyed)
     hits: List[PhraseHit] = []
     size = len(low)
-    for first in index.keys() & set(_WORD.findall(low)):
+    next_word = _re().next_word
+    for first in index.keys() & set(_re().word.findall(low)):
         seconds = index[first]
         width = len(first)
         pos = low.find(first)
@@ -272,7 +297,7 @@ def find_phrases(text: str, keyed: Dict[str, List[str]]) -> List[PhraseHit]:
             end = pos + width
             if (pos == 0 or not _is_word_char(low[pos - 1])) and (end >= size or not _is_word_char(low[end])):
                 phrases = list(seconds.get("", ()))
-                nxt = _NEXT_WORD.match(low, end)
+                nxt = next_word.match(low, end)
                 if nxt is not None:
                     phrases += seconds.get(nxt.group(1), ())
                 for phrase in phrases:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Any, List, Optional, TextIO, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: typing and argparse cost connerr explain's start-up
+    import argparse
+    from typing import Any, List, Optional, TextIO, Tuple
 
 __all__ = ["add_explain_parser", "run_explain"]
 

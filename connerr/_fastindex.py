@@ -3,17 +3,46 @@
 :mod:`connerr.reference` builds full :class:`~connerr.reference.Record` objects; ``connerr explain``
 needs a handful of rows, so this module splits the files itself (no per-row dicts, no dataclasses)
 and loads each table only when first asked for.
+
+It also holds :class:`NamedTuple`, a stand-in for ``typing.NamedTuple`` at run time: importing
+:mod:`typing` (or :mod:`dataclasses`) costs more than the whole of ``connerr explain 10053`` should,
+so the modules on that path import ``typing`` only for the type checker.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Optional, Tuple
+import sys
+from collections import namedtuple
 
 from connerr._data import DATA_DIR
 
-__all__ = ["DATA_DIR", "MSGSET", "MSGSET_PLATFORMS", "SECONDARY_NAMES", "FastIndex", "get",
-           "normalize_message"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Tuple
+
+__all__ = ["DATA_DIR", "MSGSET", "MSGSET_PLATFORMS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
+           "NamedTuple", "get", "normalize_message"]
+
+
+class _NamedTupleMeta(type):
+    def __new__(mcls, name: str, bases: Tuple[type, ...], ns: Dict[str, Any]) -> type:
+        if not bases:
+            return type.__new__(mcls, name, bases, ns)
+        fields = list(ns.get("__annotations__", {}))
+        defaults = [ns[f] for f in fields if f in ns]
+        if any(f not in ns for f in fields[len(fields) - len(defaults):]):
+            raise TypeError(f"{name}: a field without a default follows a field with one")
+        cls: type = namedtuple(name, fields, defaults=defaults, module=ns.get("__module__"))  # type: ignore[misc]
+        for key, value in ns.items():  # what typing.NamedTupleMeta does
+            if key not in fields and key not in ("__module__", "__annotations__", "__slots__"):
+                setattr(cls, key, value)
+        return cls
+
+
+class NamedTuple(metaclass=_NamedTupleMeta):
+    """``class X(NamedTuple): a: int; b: str = ""``, as :class:`typing.NamedTuple` but without
+    importing :mod:`typing`; type checkers are shown ``typing.NamedTuple`` instead."""
 
 #: Names that the headers define as another name (``#define EWOULDBLOCK EAGAIN``): when a number has
 #: several names, these yield to the name they alias.
@@ -38,9 +67,70 @@ MSGSET_PLATFORMS: Dict[str, Tuple[str, ...]] = {
     "windows-crt": ("windows",),
 }
 
-CodeKey = Tuple[str, str]  # (domain, name)
-MsgRow = Tuple[str, str, str, str, str]  # (msgset, domain, name, field, text)
-AliasRow = Tuple[str, str, str, str, str, str, str, str, str]
+#: connerr.notes sections, in display order (``connerr.notes.SECTIONS``)
+NOTE_SECTIONS = ("operation", "cause", "not_meaning", "distinguish", "action")
+_BSD_TAGS = frozenset({"darwin", "freebsd", "netbsd", "openbsd"})
+
+if TYPE_CHECKING:
+    CodeKey = Tuple[str, str]  # (domain, name)
+    MsgRow = Tuple[str, str, str, str, str]  # (msgset, domain, name, field, text)
+    AliasRow = Tuple[str, str, str, str, str, str, str, str, str]
+    NoteRow = Tuple[str, str, str, str, str, str]  # name, family, section, text, source, status
+
+
+#: where parsed tables are cached, like bytecode (None: never cache; tests point it elsewhere)
+CACHE_DIR: Optional[str] = os.path.join(DATA_DIR, "__pycache__")
+
+
+def _cache_key(sources: Tuple[str, ...]) -> Optional[Tuple[Any, ...]]:
+    """What a cached table must match: the data files' and this module's size and mtime, the
+    interpreter's bytecode tag (marshal's format) and the version."""
+    from connerr._version import __version__
+
+    try:
+        stats = [os.stat(os.path.join(DATA_DIR, name)) for name in sources]
+        stats.append(os.stat(__file__))
+    except OSError:
+        return None
+    return (__version__, sys.implementation.cache_tag, *((st.st_size, st.st_mtime_ns) for st in stats))
+
+
+def _cached(table: str, sources: Tuple[str, ...], build: Callable[[], Any]) -> Any:
+    """``build()``, or the same value marshalled under :data:`CACHE_DIR` by an earlier process.
+
+    Parsing the TSV files is most of what ``connerr explain CODE`` costs; unmarshalling the parsed
+    tables is several times faster. The cache is written as bytecode is (not with ``-B`` or
+    ``PYTHONDONTWRITEBYTECODE``, atomically, silently skipped where the directory is read-only) and
+    any mismatch or damage falls back to parsing.
+    """
+    import marshal
+
+    cache_dir = CACHE_DIR
+    key = _cache_key(sources) if cache_dir is not None else None
+    if cache_dir is None or key is None or not sys.implementation.cache_tag:
+        return build()
+    path = os.path.join(cache_dir, f"{table}.{sys.implementation.cache_tag}.marshal")
+    try:
+        with open(path, "rb") as f:
+            stored_key, value = marshal.loads(f.read())
+        if stored_key == key:
+            return value
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    if not sys.dont_write_bytecode:
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(cache_dir, exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(marshal.dumps((key, value)))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return value
 
 
 def _lines(name: str) -> List[List[str]]:
@@ -61,22 +151,15 @@ class FastIndex:
         self._numbers: Optional[Dict[CodeKey, Dict[str, int]]] = None
         self._kinds: Optional[Dict[str, Tuple[str, str]]] = None
         self._messages: Optional[Dict[Tuple[str, str, str], Tuple[str, str, str]]] = None
+        self._message_texts: Optional[Dict[Tuple[str, str, str], str]] = None
         self._texts: Optional[Dict[str, List[MsgRow]]] = None
         self._anchors: Optional[Dict[str, Dict[str, str]]] = None
         self._aliases: Optional[List[AliasRow]] = None
+        self._notes: Optional[Dict[str, List[NoteRow]]] = None
         self._numbers_on: Dict[Tuple[str, str], Dict[str, int]] = {}
 
     def _load_codes(self) -> None:
-        by_number: Dict[Tuple[str, str, int], List[str]] = {}
-        numbers: Dict[CodeKey, Dict[str, int]] = {}
-        for platform, domain, name, number, *_rest in _lines("codes.tsv"):
-            value = int(number)
-            numbers.setdefault((domain, name), {})[platform] = value
-            by_number.setdefault((platform, domain, value), []).append(name)
-        for names in by_number.values():
-            if len(names) > 1:
-                names.sort(key=lambda n: (n in SECONDARY_NAMES, n))
-        self._by_number, self._numbers = by_number, numbers
+        self._by_number, self._numbers = _cached("codes", ("codes.tsv",), _build_codes)
 
     @property
     def by_number(self) -> Dict[Tuple[str, str, int], List[str]]:
@@ -98,28 +181,22 @@ class FastIndex:
     def kinds(self) -> Dict[str, Tuple[str, str]]:
         """name -> (kind, reason) from kinds.tsv."""
         if self._kinds is None:
-            self._kinds = {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in _lines("kinds.tsv")}
+            self._kinds = _cached("kinds", ("kinds.tsv",), lambda: {
+                row[0]: (row[1], row[2] if len(row) > 2 else "") for row in _lines("kinds.tsv")})
         return self._kinds
 
     @property
     def messages(self) -> Dict[Tuple[str, str, str], Tuple[str, str, str]]:
         """(msgset, name, field) -> (text, source, status)."""
         if self._messages is None:
-            messages: Dict[Tuple[str, str, str], Tuple[str, str, str]] = {}
-            for row in _lines("messages.tsv"):
-                messages.setdefault((row[0], row[2], row[4]), (row[5], row[6], row[7]))
-            self._messages = messages
+            self._messages = _cached("messages", ("messages.tsv",), _build_messages)
         return self._messages
 
     @property
     def texts(self) -> Dict[str, List[MsgRow]]:
         """normalized message text -> the rows that print it."""
         if self._texts is None:
-            texts: Dict[str, List[MsgRow]] = {}
-            for msgset, domain, name, _number, fld, text, *_rest in _lines("messages.tsv"):
-                if fld != "description" and text and text != "Unknown error":
-                    texts.setdefault(normalize_message(text), []).append((msgset, domain, name, fld, text))
-            self._texts = texts
+            self._texts = _cached("texts", ("messages.tsv",), _build_texts)
         return self._texts
 
     @property
@@ -142,20 +219,43 @@ class FastIndex:
             self._aliases = out
         return self._aliases
 
+    @property
+    def notes(self) -> Dict[str, List[NoteRow]]:
+        """Upper-cased code name (``kind:<kind>`` lower-cased) -> rows of notes.tsv, in the order
+        :func:`connerr.notes.notes_for` returns them (section order, the family's own before ``any``)."""
+        if self._notes is None:
+            self._notes = _cached("notes", ("notes.tsv",), _build_notes)
+        return self._notes
+
+    def formatted_notes(self, name: str, platform: Optional[str]) -> List[str]:
+        """``"<section>: text [source]"`` for a code name or ``kind:<kind>`` on a platform tag (every
+        family when None), as :func:`connerr.notes.notes_for` and ``format_note`` give them."""
+        stripped = name.strip()
+        key = stripped.lower() if stripped.lower().startswith("kind:") else stripped.upper()
+        rows = self.notes.get(key, ())
+        if platform is not None:
+            if platform.startswith("linux"):
+                family: Optional[str] = "linux"
+            elif platform in _BSD_TAGS:
+                family = "bsd"
+            else:
+                family = "windows" if platform == "windows" else None
+            rows = [r for r in rows if r[1] in (family, "any")]
+        return [f"{r[2]}: {r[3]} [{r[4]}]" + (" (unverified)" if r[5] != "verified" else "") for r in rows]
+
     def message_row(self, platform: str, domain: str, name: str) -> Optional[Tuple[str, str, str]]:
         """(text, source, status) of the message ``platform`` prints for a code, or None."""
-        if platform == "windows":
-            msgset = "windows-crt" if domain == "errno" else "windows"
-            fld = {"errno": "strerror", "eai": "gai_strerror"}.get(domain, "formatmessage")
-        else:
-            msgset = MSGSET.get(platform, "")
-            fld = "gai_strerror" if domain == "eai" else "strerror"
-        return self.messages.get((msgset, name, fld))
+        return self.messages.get(_message_key(platform, domain, name))
 
     def message(self, platform: str, domain: str, name: str) -> Optional[str]:
         """The text ``platform`` prints for a code, or None."""
-        row = self.message_row(platform, domain, name)
-        return row[0] if row else None
+        if self._messages is not None:
+            row = self.message_row(platform, domain, name)
+            return row[0] if row else None
+        if self._message_texts is None:  # a fifth of the size of the rows with their sources
+            self._message_texts = _cached("message_texts", ("messages.tsv",), lambda: {
+                key: row[0] for key, row in _build_messages().items()})
+        return self._message_texts.get(_message_key(platform, domain, name))
 
     def numbers_on(self, platform: str, domain: str) -> Dict[str, int]:
         """name -> number of every code of ``domain`` on ``platform`` (cached)."""
@@ -185,6 +285,58 @@ class FastIndex:
     def kind(self, name: str) -> str:
         """The kind of a code name, ``unknown`` if none is recorded."""
         return self.kinds.get(name, ("unknown", ""))[0]
+
+
+def _message_key(platform: str, domain: str, name: str) -> Tuple[str, str, str]:
+    """(msgset, name, field) of the message ``platform`` prints for a code."""
+    if platform == "windows":
+        msgset = "windows-crt" if domain == "errno" else "windows"
+        fld = {"errno": "strerror", "eai": "gai_strerror"}.get(domain, "formatmessage")
+    else:
+        msgset = MSGSET.get(platform, "")
+        fld = "gai_strerror" if domain == "eai" else "strerror"
+    return msgset, name, fld
+
+
+def _build_codes() -> Tuple[Dict[Tuple[str, str, int], List[str]], Dict[CodeKey, Dict[str, int]]]:
+    by_number: Dict[Tuple[str, str, int], List[str]] = {}
+    numbers: Dict[CodeKey, Dict[str, int]] = {}
+    for line in _lines("codes.tsv"):
+        platform, domain, name, number = line[:4]
+        value = int(number)
+        numbers.setdefault((domain, name), {})[platform] = value
+        by_number.setdefault((platform, domain, value), []).append(name)
+    for names in by_number.values():
+        if len(names) > 1:
+            names.sort(key=lambda n: (n in SECONDARY_NAMES, n))
+    return by_number, numbers
+
+
+def _build_messages() -> Dict[Tuple[str, str, str], Tuple[str, str, str]]:
+    messages: Dict[Tuple[str, str, str], Tuple[str, str, str]] = {}
+    for row in _lines("messages.tsv"):
+        messages.setdefault((row[0], row[2], row[4]), (row[5], row[6], row[7]))
+    return messages
+
+
+def _build_texts() -> Dict[str, List[MsgRow]]:
+    texts: Dict[str, List[MsgRow]] = {}
+    for msgset, domain, name, _number, fld, text, *_rest in _lines("messages.tsv"):
+        if fld != "description" and text and text != "Unknown error":
+            texts.setdefault(normalize_message(text), []).append((msgset, domain, name, fld, text))
+    return texts
+
+
+def _build_notes() -> Dict[str, List[NoteRow]]:
+    notes: Dict[str, List[NoteRow]] = {}
+    for raw in _lines("notes.tsv"):
+        row = raw + [""] * (6 - len(raw))
+        name = row[0].strip()
+        key = name.lower() if name.lower().startswith("kind:") else name.upper()
+        notes.setdefault(key, []).append((row[0], row[1], row[2], row[3], row[4], row[5]))
+    for rows in notes.values():
+        rows.sort(key=lambda r: (NOTE_SECTIONS.index(r[2]), int(r[1] == "any")))
+    return notes
 
 
 def normalize_message(text: str) -> str:

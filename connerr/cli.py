@@ -163,7 +163,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return EXIT_USAGE
         return int(args.func(args))
     except UsageError as exc:
-        print(f"connerr: error: {exc}", file=sys.stderr)
+        # one line even when argparse quotes an argument that holds a line break
+        message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"connerr: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --version and --help exit from inside argparse
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE

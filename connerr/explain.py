@@ -9,12 +9,17 @@ reported as ambiguous, every meaning listed, network codes first.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from types import MappingProxyType
 
 from connerr import _aliases, _evidence, _fastindex
 from connerr.platforms import PLATFORMS, check_platform
 from connerr.taxonomy import KIND_INFO, Kind
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+else:
+    from connerr._fastindex import NamedTuple
 
 __all__ = ["Candidate", "Explanation", "explain"]
 
@@ -28,11 +33,16 @@ _STRONG, _WEAK = 7.0, 4.0
 _PRIOR = {"linux": 0.6, "windows": 0.5, "darwin": 0.4, "linux-musl": 0.2, "freebsd": 0.15}
 _NETWORK_BONUS = 1.0
 _MAX_CANDIDATES = 12
+#: the default of mapping fields (read-only, so one shared instance is safe)
+_NO_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One possible meaning of the query: like a Diagnosis, plus ``confidence``."""
+class Candidate(NamedTuple):
+    """One possible meaning of the query: like a Diagnosis, plus ``confidence``.
+
+    A named tuple rather than a dataclass: ``import dataclasses`` alone would cost ``connerr explain``
+    a third of its start-up budget.
+    """
 
     name: Optional[str]
     number: Optional[int]
@@ -50,11 +60,11 @@ class Candidate:
     #: every platform where the evidence fits equally well (``platform`` is the likeliest)
     platforms: Tuple[str, ...] = ()
     #: the number of this code on every platform that defines it
-    numbers: Mapping[str, int] = field(default_factory=dict)
+    numbers: Mapping[str, int] = _NO_MAPPING
     python_errno: Optional[int] = None
     winerror: Optional[int] = None
     #: how libuv, Rust, Go, MSVC STL, Boost and CPython classify it (anchors.tsv), if recorded
-    anchors: Mapping[str, str] = field(default_factory=dict)
+    anchors: Mapping[str, str] = _NO_MAPPING
     #: a runtime or variant the evidence matched (``android-bionic``, ``windows-fr-FR``, ``node``)
     variant: Optional[str] = None
     #: what in the query supported this answer
@@ -73,8 +83,7 @@ class Candidate:
         }
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     """The answer to one query: candidates best first."""
 
     query: str
@@ -84,7 +93,7 @@ class Explanation:
     #: the platform of the best candidate, if any
     platform: Optional[str] = None
     #: platform -> weight of the hints found in the text (paths, WinError, wording)
-    platform_hints: Mapping[str, float] = field(default_factory=dict)
+    platform_hints: Mapping[str, float] = _NO_MAPPING
 
     @property
     def best(self) -> Optional[Candidate]:
@@ -118,16 +127,12 @@ def explain(text: str, platform: Optional[str] = None) -> Explanation:
 
 
 def _notes_for(name: Optional[str], platform: Optional[str]) -> List[str]:
-    """Cause notes for a code name (or ``kind:<kind>``) on a platform, from :mod:`connerr.notes`,
-    each as ``"<section>: text [source]"``."""
+    """Cause notes for a code name (or ``kind:<kind>``) on a platform, as :mod:`connerr.notes` gives
+    them, each as ``"<section>: text [source]"`` (read from the fast index: no dataclasses)."""
     if not name:
         return []
     try:
-        from connerr import notes
-    except ImportError:  # pragma: no cover - the notes module is optional for explain
-        return []
-    try:
-        return [f"{n.section}: {notes.format_note(n)}" for n in notes.notes_for(name, platform)]
+        return _fastindex.get().formatted_notes(name, platform)
     except (ValueError, OSError):
         return []
 
@@ -219,9 +224,14 @@ class _Ranker:
 
     def _numbers(self, ev: _evidence.Evidence) -> None:
         by_number = self.ix.by_number
+        # a number repeated in the same context weighs as often as it occurs; rank each one once
+        # (the weights are whole numbers, so the sums are exact in any order)
+        counts: Dict[Tuple[int, str], int] = {}
         for hint in ev.numbers:
-            value, context = hint.value, hint.context
-            weight = _NUMBER_WEIGHT.get(context, 4.0)
+            key = (hint.value, hint.context)
+            counts[key] = counts.get(key, 0) + 1
+        for (value, context), count in counts.items():
+            weight = _NUMBER_WEIGHT.get(context, 4.0) * count
             self.bare = self.bare or context in ("bare", "hex")
             for platform in PLATFORMS:
                 for domain in _DOMAINS:
@@ -475,8 +485,7 @@ def _ambiguous(scored: List[Any], bare: bool) -> bool:
 
 # -- logs ------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """Many errors in one text (a log): each distinct signature once, with its count."""
 
     #: (explanation of the first line with that signature, number of lines with it), most frequent first

@@ -304,13 +304,19 @@ def _nearest_errno_class(cls: type) -> Optional[str]:
     return None
 
 
-def _current_platform() -> str:
-    try:
-        from connerr.platforms import current_platform
+_here: Optional[str] = None
 
-        return current_platform()
-    except Exception:
-        return "linux"
+
+def _current_platform() -> str:
+    global _here
+    if _here is None:  # the running machine does not change: ask the extension once
+        try:
+            from connerr.platforms import current_platform
+
+            _here = current_platform()
+        except Exception:
+            return "linux"
+    return _here
 
 
 def _walk(exc: BaseException, walker: _Walker) -> None:

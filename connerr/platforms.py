@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: importing typing costs connerr explain's start-up
+    from typing import Tuple
 
 #: Every platform tag the reference data covers, in display order.
 PLATFORMS: Tuple[str, ...] = (

@@ -31,16 +31,18 @@ No I/O happens at import; the caller passes the platform's numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, FrozenSet, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, FrozenSet, Mapping, NamedTuple, Optional, Tuple
+
+    PyVersion = Tuple[int, int]
+else:
+    from connerr._fastindex import NamedTuple
 
 __all__ = ["PythonView", "python_view", "windows_python_errno", "winerror_to_errno"]
 
-PyVersion = Tuple[int, int]
 
-
-@dataclass(frozen=True)
-class PythonView:
+class PythonView(NamedTuple):
     """What CPython shows for one native code: class, ``.errno``, ``.winerror``, rule."""
 
     exception: str

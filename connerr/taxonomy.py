@@ -14,9 +14,13 @@ Every :class:`Kind` carries a one-line meaning, the ``side`` that caused it (``l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import Dict, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, NamedTuple, Tuple
+else:
+    from connerr._fastindex import NamedTuple
 
 __all__ = ["KIND_INFO", "PHASES", "RETRY", "SIDES", "Kind", "KindInfo"]
 
@@ -95,9 +99,8 @@ class Kind(str, Enum):
         return KIND_INFO[self].class_name
 
 
-@dataclass(frozen=True)
-class KindInfo:
-    """Metadata of one kind."""
+class KindInfo(NamedTuple):
+    """Metadata of one kind (a named tuple: ``import dataclasses`` would cost explain's start-up)."""
 
     kind: Kind
     meaning: str

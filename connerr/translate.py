@@ -58,6 +58,8 @@ def _reraise(exc: Optional[BaseException], platform: Optional[str]) -> None:
 class Translator:
     """Context manager (sync and async) and decorator; see :func:`translate`."""
 
+    __slots__ = ("platform",)
+
     def __init__(self, platform: Optional[str] = None) -> None:
         self.platform = platform
 
@@ -66,7 +68,8 @@ class Translator:
 
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
                  tb: Optional[TracebackType]) -> None:
-        _reraise(exc, self.platform)
+        if exc is not None:  # the no-error path costs one test
+            _reraise(exc, self.platform)
 
     async def __aenter__(self) -> Translator:
         return self
@@ -136,6 +139,9 @@ class _AsyncContextManager:
             raise
 
 
+_DEFAULT = Translator()
+
+
 @overload
 def translate(target: F, *, platform: Optional[str] = None) -> F: ...
 @overload
@@ -152,9 +158,10 @@ def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
     function directly. ``translate(cm)`` wraps an async context manager such as aiohttp's
     ``session.get(url)``.
     """
-    translator = Translator(platform)
     if target is None:
-        return translator
+        # a Translator holds nothing but its platform: the default one is shared
+        return _DEFAULT if platform is None else Translator(platform)
+    translator = Translator(platform)
     if hasattr(target, "__aenter__") and hasattr(target, "__aexit__"):
         return _AsyncContextManager(target, platform)
     if callable(target):
