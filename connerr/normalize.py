@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import socket
-from typing import List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from connerr import reference
 from connerr._callable import make_module_callable
@@ -368,6 +368,26 @@ def _message_of(exc: BaseException) -> str:
     return _text(exc)
 
 
+#: Diagnoses of plain builtin OSErrors, by (class, errno, strerror, platform): everything else
+#: about such an exception is fixed, so the answer is too. Bounded; dict access is atomic.
+_PLAIN: Dict[Tuple[Any, ...], Dict[str, Any]] = {}
+_PLAIN_LIMIT = 4096
+_PLAIN_FIELDS = ("kind", "name", "number", "domain", "platform", "message", "notes", "retry", "side",
+                 "phase", "evidence", "library", "exception")
+
+
+def _plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any, ...]]:
+    """The cache key of an ``OSError(errno, strerror)`` of a builtin class with no chain, else None."""
+    cls = type(exc)
+    if (cls.__module__ != "builtins" or not isinstance(exc, OSError) or len(exc.args) != 2
+            or exc.__cause__ is not None or exc.__context__ is not None):
+        return None
+    number, text = exc.errno, exc.strerror
+    if type(number) is not int or type(text) is not str or exc.filename is not None:
+        return None
+    return cls, number, text, platform
+
+
 def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
     """Classify ``exc`` (any exception, raised anywhere). Never raises.
 
@@ -375,7 +395,19 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
     (an error logged or pickled on Windows: ``platform="windows"``).
     """
     try:
-        return _diagnose(exc, platform)
+        key = _plain_key(exc, platform)
+        if key is not None:
+            known = _PLAIN.get(key)
+            if known is not None:
+                # a copy of a checked answer: fill the frozen dataclass's __dict__ directly
+                # (Diagnosis has no __post_init__ and no slots), 5x cheaper than __init__
+                copy = object.__new__(Diagnosis)
+                copy.__dict__.update(known, original=exc, source=exc)
+                return copy
+        diagnosis = _diagnose(exc, platform)
+        if key is not None and diagnosis.source is exc and len(_PLAIN) < _PLAIN_LIMIT:
+            _PLAIN[key] = {name: getattr(diagnosis, name) for name in _PLAIN_FIELDS}
+        return diagnosis
     except Exception as internal:  # total by contract: a bug here must not hide the user's error
         return Diagnosis(
             kind=Kind.UNKNOWN, name=None, number=None, domain=None, platform=platform,

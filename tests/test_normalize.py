@@ -370,3 +370,34 @@ def test_normalize_never_raises(exc: BaseException, platform: Optional[str]) -> 
     d = normalize(exc, platform=platform)
     assert isinstance(d.kind, Kind) and d.retry in RETRY and d.original is exc
     json.dumps(d.to_dict())
+
+
+def test_plain_oserror_cache_gives_the_full_answer() -> None:
+    from dataclasses import fields
+
+    from connerr import normalize as module
+
+    errors = [ConnectionResetError(104, "Connection reset by peer"), OSError(22, "Invalid argument"),
+              BrokenPipeError(32, "Broken pipe"), OSError(10053, "x")]
+    for platform in (None, "linux", "windows", "darwin"):
+        for exc in errors:
+            module._PLAIN.clear()
+            cold = normalize(exc, platform)
+            warm = normalize(exc, platform)
+            assert module._PLAIN, "a plain OSError is cached"
+            for f in fields(cold):
+                assert getattr(cold, f.name) is getattr(warm, f.name) or \
+                    getattr(cold, f.name) == getattr(warm, f.name), f.name
+            assert warm.original is exc and warm.source is exc
+
+
+def test_chained_or_odd_oserrors_are_not_cached() -> None:
+    from connerr import normalize as module
+
+    module._PLAIN.clear()
+    chained = ConnectionResetError(104, "x")
+    chained.__cause__ = ValueError("inner")
+    normalize(chained)
+    normalize(OSError(2, "No such file", "/tmp/x"))
+    normalize(ConnectionResetError())
+    assert module._PLAIN == {}
