@@ -17,7 +17,8 @@ from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from connerr.taxonomy import Kind
 
-__all__ = ["LIBRARIES", "STDLIB", "TypeRule", "asyncio_tls_handshake", "inner_exceptions", "library_of",
+__all__ = ["LIBRARIES", "STDLIB", "TypeRule", "aiohttp_tls_handshake", "asyncio_tls_handshake",
+           "inner_exceptions", "library_of",
            "type_rule"]
 
 #: third-party packages recognised by name anywhere in a module path (vendored copies too)
@@ -234,6 +235,18 @@ def asyncio_tls_handshake(exc: BaseException) -> bool:
             return bool(local.get("ssl") or local.get("sslcontext"))
         tb = tb.tb_next
     return False
+
+
+def aiohttp_tls_handshake(exc: BaseException) -> bool:
+    """True for aiohttp's ClientConnectorError on a TLS connection whose OS error is asyncio's bare
+    ``ConnectionResetError()``: the same handshake EOF as above, recognised from aiohttp's connection
+    key where the traceback does not show asyncio's frames (PyPy)."""
+    if library_of(type(exc)) != "aiohttp" or type(exc).__name__ != "ClientConnectorError":
+        return False
+    inner = _safe_attr(exc, "os_error")
+    key = _safe_attr(exc, "_conn_key")
+    return (type(inner) is ConnectionResetError and not inner.args
+            and _safe_attr(key, "is_ssl") is True)
 
 
 _INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error")

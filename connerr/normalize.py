@@ -27,7 +27,13 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from connerr import reference
 from connerr._callable import make_module_callable
-from connerr._wrappers import asyncio_tls_handshake, inner_exceptions, library_of, type_rule
+from connerr._wrappers import (
+    aiohttp_tls_handshake,
+    asyncio_tls_handshake,
+    inner_exceptions,
+    library_of,
+    type_rule,
+)
 from connerr.diagnosis import Diagnosis, _type_name
 from connerr.taxonomy import KIND_INFO, RETRY, Kind
 
@@ -76,6 +82,9 @@ _PHRASES: Tuple[Tuple[str, Kind], ...] = (
     ("cannot assign requested address", Kind.ADDRESS_NOT_AVAILABLE),
     ("can't assign requested address", Kind.ADDRESS_NOT_AVAILABLE),
     ("not valid in its context", Kind.ADDRESS_NOT_AVAILABLE),
+    # asyncio create_server, 3.13+ (Lib/asyncio/base_events.py, bpo-30945): every bind() failed with
+    # EADDRNOTAVAIL, which it drops, then raises an OSError without errno
+    ("could not bind on any address", Kind.ADDRESS_NOT_AVAILABLE),
     ("timed out", Kind.TIMED_OUT),
 )
 
@@ -236,7 +245,7 @@ class _Walker:
         if isinstance(node, ConnError):
             self.offer("type", type(node).kind, node)
             return
-        if asyncio_tls_handshake(node):
+        if asyncio_tls_handshake(node) or aiohttp_tls_handshake(node):
             self.offer("type", Kind.TLS_EOF, node, note="asyncio reports a peer closing during the "
                        "TLS handshake as a bare ConnectionResetError (sslproto eof_received)")
             return
