@@ -172,5 +172,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def run(argv: Optional[List[str]] = None) -> None:
-    """Console-script entry point."""
-    sys.exit(main(argv))
+    """Console-script entry point.
+
+    A reader that stops early (``connerr explain 10053 | head -3``) closes the pipe: that is not an
+    error of the query, so the exit code stays what ``main`` returned and no traceback is printed.
+    """
+    code = EXIT_USAGE
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        # Python flushes stdout again at exit: point it at devnull so that flush cannot fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)

@@ -46,3 +46,15 @@ def test_usage_error_in_subprocess_has_no_traceback() -> None:
                          capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_reader_closing_the_pipe_early_is_not_a_traceback() -> None:
+    reader = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"],
+                              stdin=subprocess.PIPE)
+    assert reader.stdin is not None
+    writer = subprocess.run([sys.executable, "-m", "connerr", "table", "--json"], stdout=reader.stdin,
+                            stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    reader.stdin.close()
+    reader.wait(timeout=60)
+    assert "Traceback" not in writer.stderr
+    assert writer.returncode == 0
