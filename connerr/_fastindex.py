@@ -227,21 +227,18 @@ class FastIndex:
             self._notes = _cached("notes", ("notes.tsv",), _build_notes)
         return self._notes
 
+    def note_rows(self, name: str, platform: Optional[str]) -> List[NoteRow]:
+        """Rows of notes.tsv for a code name or ``kind:<kind>`` on a platform tag (every family when
+        None): section order, the family's own notes before the ``any`` ones."""
+        rows = self.notes.get(note_key(name), [])
+        if platform is None:
+            return list(rows)
+        family = note_family(platform)
+        return [r for r in rows if r[1] in (family, "any")]
+
     def formatted_notes(self, name: str, platform: Optional[str]) -> List[str]:
-        """``"<section>: text [source]"`` for a code name or ``kind:<kind>`` on a platform tag (every
-        family when None), as :func:`connerr.notes.notes_for` and ``format_note`` give them."""
-        stripped = name.strip()
-        key = stripped.lower() if stripped.lower().startswith("kind:") else stripped.upper()
-        rows = self.notes.get(key, ())
-        if platform is not None:
-            if platform.startswith("linux"):
-                family: Optional[str] = "linux"
-            elif platform in _BSD_TAGS:
-                family = "bsd"
-            else:
-                family = "windows" if platform == "windows" else None
-            rows = [r for r in rows if r[1] in (family, "any")]
-        return [f"{r[2]}: {r[3]} [{r[4]}]" + (" (unverified)" if r[5] != "verified" else "") for r in rows]
+        """``"<section>: text [source]"`` for each of :meth:`note_rows` (what ``explain`` shows)."""
+        return [f"{r[2]}: {format_note_row(r)}" for r in self.note_rows(name, platform)]
 
     def message_row(self, platform: str, domain: str, name: str) -> Optional[Tuple[str, str, str]]:
         """(text, source, status) of the message ``platform`` prints for a code, or None."""
@@ -337,6 +334,26 @@ def _build_notes() -> Dict[str, List[NoteRow]]:
     for rows in notes.values():
         rows.sort(key=lambda r: (NOTE_SECTIONS.index(r[2]), int(r[1] == "any")))
     return notes
+
+
+def note_key(name: str) -> str:
+    """How notes are keyed: code names upper-cased, ``kind:<kind>`` lower-cased."""
+    name = name.strip()
+    return name.lower() if name.lower().startswith("kind:") else name.upper()
+
+
+def note_family(platform: str) -> Optional[str]:
+    """The note family of a platform tag: ``linux`` (every ``linux*``), ``bsd``, ``windows``, or None."""
+    if platform.startswith("linux"):
+        return "linux"
+    if platform in _BSD_TAGS:
+        return "bsd"
+    return "windows" if platform == "windows" else None
+
+
+def format_note_row(row: NoteRow) -> str:
+    """``"text [source]"``, with ``(unverified)`` appended for unverified notes."""
+    return f"{row[3]} [{row[4]}]" + (" (unverified)" if row[5] != "verified" else "")
 
 
 def normalize_message(text: str) -> str:

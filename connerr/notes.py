@@ -19,10 +19,10 @@ Data is read from ``connerr/data/notes.tsv`` on first use. Columns:
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from connerr import _fastindex
 from connerr._data import read_tsv
 from connerr.platforms import check_platform
 
@@ -33,8 +33,6 @@ __all__ = ["FAMILIES", "Note", "SECTIONS", "all_notes", "family_of", "format_not
 FAMILIES: Tuple[str, ...] = ("linux", "bsd", "windows", "any")
 #: Note sections, in display order.
 SECTIONS: Tuple[str, ...] = ("operation", "cause", "not_meaning", "distinguish", "action")
-
-_BSD_TAGS = frozenset({"darwin", "freebsd", "netbsd", "openbsd"})
 
 
 @dataclass(frozen=True)
@@ -64,42 +62,7 @@ def family_of(platform: str) -> Optional[str]:
 
     Raises :class:`~connerr.platforms.UnknownPlatformError` for an unknown tag.
     """
-    check_platform(platform)
-    if platform.startswith("linux"):
-        return "linux"
-    if platform in _BSD_TAGS:
-        return "bsd"
-    if platform == "windows":
-        return "windows"
-    return None
-
-
-def _key(name: str) -> str:
-    name = name.strip()
-    return name.lower() if name.lower().startswith("kind:") else name.upper()
-
-
-_lock = threading.Lock()
-_index: Optional[Dict[str, List[Note]]] = None
-
-
-def _get() -> Dict[str, List[Note]]:
-    global _index
-    if _index is None:
-        with _lock:
-            if _index is None:
-                index: Dict[str, List[Note]] = {}
-                for row in read_tsv("notes.tsv"):
-                    note = Note(row["name"], row["family"], row["section"], row["text"],
-                                row["source"], row["status"])
-                    index.setdefault(_key(note.name), []).append(note)
-                _index = index
-    return _index
-
-
-def _order(note: Note) -> Tuple[int, int]:
-    # section order first; within a section, the platform's own notes before the general ones
-    return SECTIONS.index(note.section), int(note.family == "any")
+    return _fastindex.note_family(check_platform(platform))
 
 
 def notes_for(name: str, platform: Optional[str] = None) -> List[Note]:
@@ -114,11 +77,9 @@ def notes_for(name: str, platform: Optional[str] = None) -> List[Note]:
     >>> notes_for("ECONNRESET", "linux-musl")[0].family
     'linux'
     """
-    found = _get().get(_key(name), [])
     if platform is not None:
-        family = family_of(platform)
-        found = [n for n in found if n.family in (family, "any")]
-    return sorted(found, key=_order)
+        check_platform(platform)
+    return [Note(*row) for row in _fastindex.get().note_rows(name, platform)]
 
 
 def format_note(note: Note) -> str:
@@ -128,8 +89,8 @@ def format_note(note: Note) -> str:
     >>> format_note(Note("X", "any", "cause", "Because.", "Linux tcp(7)", "verified"))
     'Because. [Linux tcp(7)]'
     """
-    tail = " (unverified)" if note.status != "verified" else ""
-    return f"{note.text} [{note.source}]{tail}"
+    return _fastindex.format_note_row(
+        (note.name, note.family, note.section, note.text, note.source, note.status))
 
 
 def formatted_notes(name: str, platform: Optional[str] = None) -> List[str]:
@@ -139,9 +100,10 @@ def formatted_notes(name: str, platform: Optional[str] = None) -> List[str]:
 
 def names() -> Tuple[str, ...]:
     """Every code name and kind key that has notes, sorted."""
-    return tuple(sorted({notes[0].name for notes in _get().values()}))
+    return tuple(sorted({rows[0][0] for rows in _fastindex.get().notes.values()}))
 
 
 def all_notes() -> Tuple[Note, ...]:
     """Every note, in file order."""
-    return tuple(n for notes in _get().values() for n in notes)
+    return tuple(Note(row["name"], row["family"], row["section"], row["text"], row["source"],
+                      row["status"]) for row in read_tsv("notes.tsv"))
