@@ -100,10 +100,10 @@ def main() -> int:
         bare = wall(bare_cmd, env, args.runs)
         explain = wall(explain_cmd, env, args.runs)
         imp = import_time("connerr", env, 5)
-        imp_explain = import_time("connerr.explain", env, 5)
+        imp_explain = import_time("connerr._explain", env, 5)
 
     sys.path.insert(0, ROOT)
-    from connerr.explain import summarize
+    from connerr._explain import summarize
 
     log = make_log(args.mb)
     start = time.perf_counter()
@@ -116,7 +116,7 @@ def main() -> int:
         ("connerr explain 10053 (median)", f"{explain * 1e3:8.1f} ms", f"{explain / bare:.2f}x"),
         ("  overhead over bare start-up", f"{(explain - bare) * 1e3:8.1f} ms", ""),
         ("import connerr (-X importtime)", f"{imp * 1e3:8.1f} ms", ""),
-        ("import connerr.explain", f"{imp_explain * 1e3:8.1f} ms", ""),
+        ("import connerr._explain", f"{imp_explain * 1e3:8.1f} ms", ""),
         (f"summarize {mb:.1f} MB log", f"{seconds:8.2f} s", f"{mb / seconds:.1f} MB/s"),
         ("  errors found", f"{sum(c for _e, c in summary.signatures):8d}", ""),
     ]

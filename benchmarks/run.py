@@ -124,7 +124,7 @@ def log_throughput(megabytes: float) -> Dict[str, Any]:
     sys.path.insert(0, HERE)
     from bench_explain import make_log
 
-    from connerr.explain import summarize
+    from connerr._explain import summarize
 
     log = make_log(megabytes)
     summarize(log[:100_000])  # load the data first
@@ -165,7 +165,7 @@ def measure(quick: bool) -> Dict[str, Any]:
         "machine": machine(),
         "startup": startup_ratio(runs),
         "import_connerr_ms": import_time("connerr", 5 if quick else 15),
-        "import_connerr_explain_ms": import_time("connerr.explain", 5 if quick else 15),
+        "import_connerr_explain_ms": import_time("connerr._explain", 5 if quick else 15),
         "normalize": normalize_ratio(20_000 if quick else 200_000),
         "translate": translate_ratio(20_000 if quick else 200_000),
         "log": log_throughput(2.0 if quick else 10.0),
@@ -187,7 +187,7 @@ def table(r: Dict[str, Any]) -> str:
          f"{t['ratio']:.2f}x", "<= 1x", t["ratio"] <= 1.0),
         (f"explain log scan, {log['mb']:.1f} MB", f"{log['seconds']:.2f} s", f"{log['mb_per_s']:.1f} MB/s",
          "(reported)", True),
-        ("import connerr.explain (for reference)", f"{r['import_connerr_explain_ms']:.1f} ms", "", "", True),
+        ("import connerr._explain (for reference)", f"{r['import_connerr_explain_ms']:.1f} ms", "", "", True),
     ]
     w = max(len(row[0]) for row in rows)
     out = [f"{'figure':<{w}}  {'measured':<28} {'ratio':>10}  {'goal':<10} met"]

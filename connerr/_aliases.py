@@ -3,13 +3,12 @@
 The rows live in ``connerr/data/aliases.tsv`` (each with its source). Types:
 
 * ``name``: a token standing for a code (``ENOTFOUND`` -> ``EAI_NONAME``) or a kind (``UV_EOF``);
-* ``class``: an exception class name that fixes a kind (and sometimes a code);
-* ``wrapper``: a library class that only wraps the real error; it tells the phase;
 * ``message``: a text that is not in messages.tsv (CPython's own texts, localized FormatMessage,
   Android's resolver);
 * ``wrapper-message``: a library's wrapper text (``Connection aborted.``); it tells the phase.
 
-``UV_<NAME>`` is libuv's negated copy of ``<NAME>`` (``include/uv/errno.h``) and is resolved by rule.
+Exception class names are not here: they are the rule table's (:mod:`connerr._rules`), which
+normalize() reads too. ``UV_<NAME>`` is libuv's negated copy of ``<NAME>`` (``include/uv/errno.h``) and is resolved by rule.
 """
 
 from __future__ import annotations
@@ -21,9 +20,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, List, NamedTuple, Optional
 else:
-    from connerr._fastindex import NamedTuple
+    from connerr._namedtuple import NamedTuple
 
-__all__ = ["Alias", "by_message", "by_token", "message_aliases"]
+__all__ = ["Alias", "by_token", "message_aliases"]
 
 
 class Alias(NamedTuple):
@@ -54,9 +53,7 @@ def _load() -> None:
         if typ in ("message", "wrapper-message"):
             messages.setdefault(normalize_message(alias), []).append(row)
         else:
-            # code-like names match in any case; class names only as written
-            key = alias.upper() if typ == "name" else alias
-            tokens.setdefault(key, []).append(row)
+            tokens.setdefault(alias.upper(), []).append(row)  # code-like names match in any case
     _tokens, _messages = tokens, messages
 
 
@@ -65,21 +62,14 @@ def by_token(token: str) -> List[Alias]:
     if _tokens is None:
         _load()
     assert _tokens is not None
-    found = list(_tokens.get(token, ()))
     upper = token.upper()
-    if upper != token or not found:
-        found += [row for row in _tokens.get(upper, ()) if row.type == "name" and row not in found]
+    found = list(_tokens.get(upper, ()))
     if not found and upper.startswith("UV_") and len(upper) > 4:
         target = upper[3:]
         if target in _fastindex.get().kinds:
             found.append(Alias(token, "name", target, "", "", None, "", "libuv",
                                "libuv/libuv:include/uv/errno.h (UV_<NAME> is -<NAME>)"))
     return found
-
-
-def by_message(normalized: str) -> List[Alias]:
-    """Alias rows whose text is ``normalized`` (see :func:`connerr._fastindex.normalize_message`)."""
-    return list(message_aliases().get(normalized, ()))
 
 
 def message_aliases() -> Dict[str, List[Alias]]:

@@ -15,18 +15,14 @@ import sys
 from typing import Optional, Tuple
 
 from connerr._native_types import Constant
+from connerr.platforms import os_of_sys_platform
 
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "i686": "x86", "i386": "x86", "ppc64le": "powerpc64"}
 
 
 def compiled_os() -> str:
     """The OS this interpreter runs on (``sys.platform`` spelled as the C backend does)."""
-    if sys.platform == "win32":
-        return "windows"
-    for prefix in ("linux", "darwin", "freebsd", "netbsd", "openbsd", "wasi"):
-        if sys.platform.startswith(prefix):
-            return prefix
-    return "unknown"
+    return os_of_sys_platform(sys.platform)
 
 
 def compiled_arch() -> str:

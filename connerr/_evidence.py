@@ -6,6 +6,8 @@ quantifiers, so matching is linear in the input; context is read by bounded slic
 
 from __future__ import annotations
 
+from connerr import platforms
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
@@ -51,21 +53,6 @@ def _re() -> _Patterns:
     return _compiled
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
-
-#: text fragments that point at a platform, with their weight (compared lower-cased)
-_PLATFORM_MARKS: Tuple[Tuple[str, str, float], ...] = (
-    ("\\site-packages\\", "windows", 2.0), ("\\lib\\", "windows", 1.0), ("appdata\\", "windows", 2.0),
-    ("win32", "windows", 1.0), ("windows", "windows", 1.0), ("proactor", "windows", 1.0),
-    ("/users/", "darwin", 2.0), ("/library/frameworks/", "darwin", 2.0), ("/opt/homebrew/", "darwin", 2.0),
-    (".framework/", "darwin", 1.0), ("macos", "darwin", 1.0), ("darwin", "darwin", 1.0),
-    ("/home/", "linux", 1.0), ("/usr/lib/python3", "linux", 1.0), ("/dist-packages/", "linux", 1.0),
-    ("linux", "linux", 0.5), ("/data/data/com.termux", "linux", 2.0), ("android", "linux", 1.0),
-    ("alpine", "linux-musl", 1.5), ("musl", "linux-musl", 1.5),
-    ("freebsd", "freebsd", 1.0), ("netbsd", "netbsd", 1.0), ("openbsd", "openbsd", 1.0),
-    ("wasi", "wasi", 1.0),
-)
-
-
 
 class NumberHint:
     """A number and what the text around it says it is."""
@@ -215,9 +202,10 @@ def _has_windows_path(text: str) -> bool:
 
 
 def _platform_hints(ev: Evidence, low: str) -> None:
-    for mark, platform, weight in _PLATFORM_MARKS:
-        if mark in low:
-            ev.hint(platform, weight)
+    for platform in platforms.REGISTRY:
+        for mark, weight in platform.marks:
+            if mark in low:
+                ev.hint(platform.tag, weight)
     if _has_windows_path(ev.text):
         ev.hint("windows", 2.0)
     if 'file "/' in low or "/site-packages/" in low or "/lib/python" in low:

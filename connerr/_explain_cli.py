@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from connerr._cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: typing and argparse cost connerr explain's start-up
     import argparse
@@ -12,7 +14,6 @@ if TYPE_CHECKING:  # not at run time: typing and argparse cost connerr explain's
 
 __all__ = ["add_explain_parser", "run_explain"]
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 _MAX_INPUT = 64 * 1024 * 1024
 
 _RETRY_TEXT = {
@@ -30,7 +31,7 @@ def add_explain_parser(sub: Any) -> None:
                     "(ECONNABORTED, ENOTFOUND), a message, a traceback, or '-' to read stdin.")
     parser.add_argument("query", nargs="+", metavar="QUERY", help="what to explain; '-' reads stdin")
     parser.add_argument("--platform", help="the platform the error came from (linux, darwin, windows, ...)")
-    parser.add_argument("--json", action="store_true", help="JSON as DESIGN.md section 5 describes")
+    parser.add_argument("--json", action="store_true", help="JSON: the query and its candidates, best first (see the CLI docs)")
     parser.set_defaults(func=run_explain)
 
 
@@ -52,7 +53,7 @@ def run_explain(args: argparse.Namespace) -> int:
         text = " ".join(query)
     if not text.strip():
         return _usage("empty query")
-    from connerr import explain as ex
+    from connerr import _explain as ex
 
     out = sys.stdout
     color = _use_color(out)
@@ -144,7 +145,7 @@ def _print_explanation(explanation: Any, out: TextIO, color: bool) -> None:
         rows.append(("Elsewhere", ", ".join(elsewhere)))
     if best.anchors:
         rows.append(("Others", "; ".join(f"{k} {v}" for k, v in best.anchors.items() if v)))
-    rows.append(("Confidence", f"{best.confidence:.2f} ({', '.join(best.evidence[:4])})"))
+    rows.append(("Confidence", f"{best.confidence:.2f} ({', '.join(best.reasons[:4])})"))
     for key, value in rows:
         print(f"  {key + ':':<12} {value}", file=out)
     if len(cands) > 1:

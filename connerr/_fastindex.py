@@ -1,48 +1,25 @@
 """Plain-tuple indexes over ``connerr/data/*.tsv`` for explain's start-up path.
 
 :mod:`connerr.reference` builds full :class:`~connerr.reference.Record` objects; ``connerr explain``
-needs a handful of rows, so this module splits the files itself (no per-row dicts, no dataclasses)
-and loads each table only when first asked for.
-
-It also holds :class:`NamedTuple`, a stand-in for ``typing.NamedTuple`` at run time: importing
-:mod:`typing` (or :mod:`dataclasses`) costs more than the whole of ``connerr explain 10053`` should,
-so the modules on that path import ``typing`` only for the type checker.
+needs a handful of rows, so this module keeps plain tuples (no per-row dicts, no dataclasses) and
+loads each table only when first asked for. It is the one parser of the data files' rows: every
+other module reads them through it.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections import namedtuple
-
-from connerr._data import DATA_DIR
+from connerr import platforms
+from connerr._data import cached, read_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Optional, Tuple
+    from typing import Dict, List, Optional, Tuple
 
-__all__ = ["DATA_DIR", "MSGSET", "MSGSET_PLATFORMS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
-           "NamedTuple", "get", "normalize_message"]
+__all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex", "format_note_row",
+           "get", "normalize_message", "note_family", "note_key"]
 
-
-class _NamedTupleMeta(type):
-    def __new__(mcls, name: str, bases: Tuple[type, ...], ns: Dict[str, Any]) -> type:
-        if not bases:
-            return type.__new__(mcls, name, bases, ns)
-        fields = list(ns.get("__annotations__", {}))
-        defaults = [ns[f] for f in fields if f in ns]
-        if any(f not in ns for f in fields[len(fields) - len(defaults):]):
-            raise TypeError(f"{name}: a field without a default follows a field with one")
-        cls: type = namedtuple(name, fields, defaults=defaults, module=ns.get("__module__"))  # type: ignore[misc]
-        for key, value in ns.items():  # what typing.NamedTupleMeta does
-            if key not in fields and key not in ("__module__", "__annotations__", "__slots__"):
-                setattr(cls, key, value)
-        return cls
-
-
-class NamedTuple(metaclass=_NamedTupleMeta):
-    """``class X(NamedTuple): a: int; b: str = ""``, as :class:`typing.NamedTuple` but without
-    importing :mod:`typing`; type checkers are shown ``typing.NamedTuple`` instead."""
+#: Numbering domains of the OS codes, in display order.
+DOMAINS: Tuple[str, ...] = ("errno", "eai", "winsock", "win32")
 
 #: Names that the headers define as another name (``#define EWOULDBLOCK EAGAIN``): when a number has
 #: several names, these yield to the name they alias.
@@ -51,25 +28,8 @@ SECONDARY_NAMES = frozenset({
     "WSA_QOS_EUNKNOWNPSOBJ",
 })
 
-#: Which message table gives the strerror/gai_strerror text of each platform. linux-mips/sparc/
-#: powerpc use glibc, whose table is indexed by name, so the text follows the name, not the number.
-MSGSET = {
-    "linux": "linux-glibc", "linux-mips": "linux-glibc", "linux-sparc": "linux-glibc",
-    "linux-powerpc": "linux-glibc", "linux-musl": "linux-musl", "darwin": "darwin",
-    "freebsd": "freebsd", "netbsd": "netbsd", "openbsd": "openbsd",
-}
-
-#: platforms whose C library prints each message set
-MSGSET_PLATFORMS: Dict[str, Tuple[str, ...]] = {
-    "linux-glibc": ("linux", "linux-mips", "linux-sparc", "linux-powerpc"),
-    "linux-musl": ("linux-musl", "wasi"), "darwin": ("darwin",), "freebsd": ("freebsd",),
-    "netbsd": ("netbsd",), "openbsd": ("openbsd",), "windows": ("windows",),
-    "windows-crt": ("windows",),
-}
-
 #: connerr.notes sections, in display order (``connerr.notes.SECTIONS``)
 NOTE_SECTIONS = ("operation", "cause", "not_meaning", "distinguish", "action")
-_BSD_TAGS = frozenset({"darwin", "freebsd", "netbsd", "openbsd"})
 
 if TYPE_CHECKING:
     CodeKey = Tuple[str, str]  # (domain, name)
@@ -78,69 +38,15 @@ if TYPE_CHECKING:
     NoteRow = Tuple[str, str, str, str, str, str]  # name, family, section, text, source, status
 
 
-#: where parsed tables are cached, like bytecode (None: never cache; tests point it elsewhere)
-CACHE_DIR: Optional[str] = os.path.join(DATA_DIR, "__pycache__")
-
-
-def _cache_key(sources: Tuple[str, ...]) -> Optional[Tuple[Any, ...]]:
-    """What a cached table must match: the data files' and this module's size and mtime, the
-    interpreter's bytecode tag (marshal's format) and the version."""
-    from connerr._version import __version__
-
-    try:
-        stats = [os.stat(os.path.join(DATA_DIR, name)) for name in sources]
-        stats.append(os.stat(__file__))
-    except OSError:
-        return None
-    return (__version__, sys.implementation.cache_tag, *((st.st_size, st.st_mtime_ns) for st in stats))
-
-
-def _cached(table: str, sources: Tuple[str, ...], build: Callable[[], Any]) -> Any:
-    """``build()``, or the same value marshalled under :data:`CACHE_DIR` by an earlier process.
-
-    Parsing the TSV files is most of what ``connerr explain CODE`` costs; unmarshalling the parsed
-    tables is several times faster. The cache is written as bytecode is (not with ``-B`` or
-    ``PYTHONDONTWRITEBYTECODE``, atomically, silently skipped where the directory is read-only) and
-    any mismatch or damage falls back to parsing.
-    """
-    import marshal
-
-    cache_dir = CACHE_DIR
-    key = _cache_key(sources) if cache_dir is not None else None
-    if cache_dir is None or key is None or not sys.implementation.cache_tag:
-        return build()
-    path = os.path.join(cache_dir, f"{table}.{sys.implementation.cache_tag}.marshal")
-    try:
-        with open(path, "rb") as f:
-            stored_key, value = marshal.loads(f.read())
-        if stored_key == key:
-            return value
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    value = build()
-    if not sys.dont_write_bytecode:
-        tmp = f"{path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(cache_dir, exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(marshal.dumps((key, value)))
-            os.replace(tmp, path)
-        except (OSError, ValueError):
-            import contextlib
-
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return value
+#: anchors.tsv columns after (domain, name, number), as connerr names them: how libuv, Rust, Go,
+#: MSVC's STL, Boost and CPython classify a code, then the row's notes and sources
+ANCHOR_COLUMNS: Tuple[str, ...] = ("libuv", "rust", "go", "msvc_stl", "boost", "cpython", "notes", "source")
+#: the runtimes among :data:`ANCHOR_COLUMNS`
+ANCHOR_RUNTIMES: Tuple[str, ...] = ANCHOR_COLUMNS[:6]
 
 
 def _lines(name: str) -> List[List[str]]:
-    with open(os.path.join(DATA_DIR, name), encoding="utf-8") as f:
-        data = f.read()
-    out = []
-    for line in data.split("\n")[1:]:
-        if line and not line.startswith("#"):
-            out.append(line.split("\t"))
-    return out
+    return read_rows(name)[1]
 
 
 class FastIndex:
@@ -159,7 +65,7 @@ class FastIndex:
         self._numbers_on: Dict[Tuple[str, str], Dict[str, int]] = {}
 
     def _load_codes(self) -> None:
-        self._by_number, self._numbers = _cached("codes", ("codes.tsv",), _build_codes)
+        self._by_number, self._numbers = cached("codes", ("codes.tsv",), _build_codes)
 
     @property
     def by_number(self) -> Dict[Tuple[str, str, int], List[str]]:
@@ -181,7 +87,7 @@ class FastIndex:
     def kinds(self) -> Dict[str, Tuple[str, str]]:
         """name -> (kind, reason) from kinds.tsv."""
         if self._kinds is None:
-            self._kinds = _cached("kinds", ("kinds.tsv",), lambda: {
+            self._kinds = cached("kinds", ("kinds.tsv",), lambda: {
                 row[0]: (row[1], row[2] if len(row) > 2 else "") for row in _lines("kinds.tsv")})
         return self._kinds
 
@@ -189,23 +95,21 @@ class FastIndex:
     def messages(self) -> Dict[Tuple[str, str, str], Tuple[str, str, str]]:
         """(msgset, name, field) -> (text, source, status)."""
         if self._messages is None:
-            self._messages = _cached("messages", ("messages.tsv",), _build_messages)
+            self._messages = cached("messages", ("messages.tsv",), _build_messages)
         return self._messages
 
     @property
     def texts(self) -> Dict[str, List[MsgRow]]:
         """normalized message text -> the rows that print it."""
         if self._texts is None:
-            self._texts = _cached("texts", ("messages.tsv",), _build_texts)
+            self._texts = cached("texts", ("messages.tsv",), _build_texts)
         return self._texts
 
     @property
     def anchors(self) -> Dict[str, Dict[str, str]]:
-        """name -> how other runtimes classify it (anchors.tsv columns)."""
+        """name -> how other runtimes classify it (:data:`ANCHOR_COLUMNS` -> text)."""
         if self._anchors is None:
-            rows = _lines("anchors.tsv")
-            cols = ("libuv", "rust", "go", "msvc_stl", "boost", "cpython")
-            self._anchors = {row[1]: dict(zip(cols, row[3:9])) for row in rows}
+            self._anchors = {row[1]: dict(zip(ANCHOR_COLUMNS, row[3:])) for row in _lines("anchors.tsv")}
         return self._anchors
 
     @property
@@ -224,7 +128,7 @@ class FastIndex:
         """Upper-cased code name (``kind:<kind>`` lower-cased) -> rows of notes.tsv, in the order
         :func:`connerr.notes.notes_for` returns them (section order, the family's own before ``any``)."""
         if self._notes is None:
-            self._notes = _cached("notes", ("notes.tsv",), _build_notes)
+            self._notes = cached("notes", ("notes.tsv",), _build_notes)
         return self._notes
 
     def note_rows(self, name: str, platform: Optional[str]) -> List[NoteRow]:
@@ -250,7 +154,7 @@ class FastIndex:
             row = self.message_row(platform, domain, name)
             return row[0] if row else None
         if self._message_texts is None:  # a fifth of the size of the rows with their sources
-            self._message_texts = _cached("message_texts", ("messages.tsv",), lambda: {
+            self._message_texts = cached("message_texts", ("messages.tsv",), lambda: {
                 key: row[0] for key, row in _build_messages().items()})
         return self._message_texts.get(_message_key(platform, domain, name))
 
@@ -286,13 +190,15 @@ class FastIndex:
 
 def _message_key(platform: str, domain: str, name: str) -> Tuple[str, str, str]:
     """(msgset, name, field) of the message ``platform`` prints for a code."""
-    if platform == "windows":
-        msgset = "windows-crt" if domain == "errno" else "windows"
-        fld = {"errno": "strerror", "eai": "gai_strerror"}.get(domain, "formatmessage")
-    else:
-        msgset = MSGSET.get(platform, "")
-        fld = "gai_strerror" if domain == "eai" else "strerror"
-    return msgset, name, fld
+    try:
+        row = platforms.get(platform)
+    except platforms.UnknownPlatformError:
+        return "", name, ""
+    if domain == "errno":
+        return row.strerror_set, name, "strerror"
+    if domain == "eai":
+        return row.gai_set, name, "gai_strerror"
+    return row.formatmessage_set, name, "formatmessage"
 
 
 def _build_codes() -> Tuple[Dict[Tuple[str, str, int], List[str]], Dict[CodeKey, Dict[str, int]]]:
@@ -343,12 +249,11 @@ def note_key(name: str) -> str:
 
 
 def note_family(platform: str) -> Optional[str]:
-    """The note family of a platform tag: ``linux`` (every ``linux*``), ``bsd``, ``windows``, or None."""
-    if platform.startswith("linux"):
-        return "linux"
-    if platform in _BSD_TAGS:
-        return "bsd"
-    return "windows" if platform == "windows" else None
+    """The note family of a platform tag (``linux`` for every ``linux*``), or None if it has none."""
+    try:
+        return platforms.get(platform).family or None
+    except platforms.UnknownPlatformError:
+        return None
 
 
 def format_note_row(row: NoteRow) -> str:

@@ -7,8 +7,8 @@ from typing import NamedTuple
 #: What the C raw_* calls return for arguments they cannot use.
 BAD_ARGUMENT = -1
 
-#: ``raw_exchange`` phases: where the exchange stopped.
-PHASES = {1: "connect", 2: "send", 3: "receive", 4: "eof"}
+#: ``raw_exchange`` steps: where the exchange stopped.
+EXCHANGE_STEPS = {1: "connect", 2: "send", 3: "receive", 4: "eof"}
 
 
 class Constant(NamedTuple):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from connerr._cli_common import EXIT_OK, UsageError
+
 __all__ = ["add_probe_parsers", "run_matrix", "run_probe"]
 
-EXIT_OK = 0
 
 
 def add_probe_parsers(sub: Any) -> None:
@@ -40,7 +41,6 @@ def run_probe(args: argparse.Namespace) -> int:
 def run_matrix(args: argparse.Namespace) -> int:
     """Run ``connerr matrix``; 0, or a UsageError (exit 2) for a bad file."""
     from connerr import matrix
-    from connerr.cli import UsageError
 
     try:
         runs = [matrix.load(path) for path in args.files]

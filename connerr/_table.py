@@ -9,7 +9,7 @@ from connerr.reference import Record
 
 
 def to_json(records: Sequence[Record], platform: Optional[str]) -> str:
-    """DESIGN.md section 5 JSON: a list of records, platforms limited to ``platform`` if given."""
+    """``table --json``: a list of records, platforms limited to ``platform`` if given."""
     out = []
     for record in records:
         data = record.to_dict()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from connerr._cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UsageError
 from connerr._version import __version__
 
 TYPE_CHECKING = False
@@ -16,12 +17,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import List, NoReturn, Optional, Sequence, Type
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad command-line input: reported as one line, exit code 2."""
-
+__all__ = ["UsageError", "build_parser", "main", "run"]
 
 _parser_class: Optional[Type[argparse.ArgumentParser]] = None
 
@@ -83,6 +79,10 @@ def _kind_values() -> List[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
+    from connerr._explain_cli import add_explain_parser
+    from connerr._fastindex import DOMAINS
+    from connerr._probe_cli import add_probe_parsers
+
     _Parser = _parser_type()
     parser = _Parser(prog="connerr", description="Cross-platform network error codes: explain, "
                      "look up and probe errno, Winsock, Win32 and getaddrinfo errors.")
@@ -94,12 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--platform", help="only this platform tag (linux, darwin, windows, ...)")
     table.add_argument("--kind", choices=_kind_values(), metavar="KIND",
                        help="only codes of this kind (connection_reset, ...)")
-    table.add_argument("--domain", choices=("errno", "eai", "winsock", "win32"), help="only this domain")
-    table.add_argument("--json", action="store_true", help="JSON as DESIGN.md section 5 describes")
+    table.add_argument("--domain", choices=DOMAINS, help="only this domain")
+    table.add_argument("--json", action="store_true", help="JSON: a list of records, one per code (see the CLI docs)")
     table.set_defaults(func=_cmd_table)
-    from connerr._explain_cli import add_explain_parser
     add_explain_parser(sub)
-    from connerr._probe_cli import add_probe_parsers
     add_probe_parsers(sub)
     return parser
 

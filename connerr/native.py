@@ -15,7 +15,7 @@ import os
 from types import ModuleType
 from typing import Any
 
-from connerr._native_types import PHASES, Constant
+from connerr._native_types import EXCHANGE_STEPS, Constant
 
 
 def _load_backend() -> tuple[str, ModuleType]:
@@ -36,7 +36,7 @@ _PUBLIC = ("compiled_os", "compiled_arch", "compiled_libc", "constants", "strerr
            "last_socket_error", "format_message", "raw_connect", "raw_bind", "raw_exchange",
            "raw_resolve")
 globals().update({name: getattr(_backend, name) for name in _PUBLIC if hasattr(_backend, name)})
-__all__ = ["BACKEND", "PHASES", "Constant"]
+__all__ = ["BACKEND", "EXCHANGE_STEPS", "Constant"]
 __all__ += [name for name in _PUBLIC if hasattr(_backend, name)]
 
 

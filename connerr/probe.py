@@ -207,7 +207,7 @@ def _raw_exchange(mode: str, data: bytes = REQUEST, timeout: float = TIMEOUT) ->
 
     with _server(mode) as server:
         code, phase = native.raw_exchange(server.host, server.port, data, timeout)
-    return code, native.PHASES.get(phase), _socket_domain()
+    return code, native.EXCHANGE_STEPS.get(phase), _socket_domain()
 
 
 def _raw_connect_refused() -> RawOutcome:
@@ -279,7 +279,7 @@ def python_row(scenario: str, platform: str) -> Row:
         return _row(scenario, PYTHON, unavailable=f"could not run: {error!r}")
     if exc is None:
         return _row(scenario, PYTHON, via=via, phase=phase, message="no error")
-    from connerr.normalize import normalize
+    from connerr._normalize import normalize
 
     diagnosis = normalize(exc, platform)
     return _row(scenario, PYTHON, via=via, phase=phase, exception=_qualname(exc),

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     PyVersion = Tuple[int, int]
 else:
-    from connerr._fastindex import NamedTuple
+    from connerr._namedtuple import NamedTuple
 
 __all__ = ["PythonView", "python_view", "windows_python_errno", "winerror_to_errno"]
 

@@ -21,15 +21,13 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from connerr import _fastindex
 from connerr._data import read_tsv
-from connerr._fastindex import SECONDARY_NAMES
+from connerr._fastindex import DOMAINS, SECONDARY_NAMES
 from connerr.platforms import PLATFORMS, check_platform
 
 __all__ = [
-    "SECONDARY_NAMES", "Anchor", "PlatformEntry", "Record", "by_kind", "by_name", "by_number", "kind_of_name",
+    "DOMAINS", "SECONDARY_NAMES", "Anchor", "PlatformEntry", "Record", "by_kind", "by_name", "by_number",
     "lookup", "message_for", "records", "resolve",
 ]
-
-DOMAINS = ("errno", "eai", "winsock", "win32")
 
 @dataclass(frozen=True)
 class PlatformEntry:
@@ -86,7 +84,7 @@ class Record:
     anchors: Optional[Anchor] = None
 
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready form (DESIGN.md section 5 ``table --json`` record)."""
+        """JSON-ready form (a ``connerr table --json`` record)."""
         out: Dict[str, Any] = {
             "name": self.name, "domain": self.domain, "kind": self.kind, "reason": self.reason,
             "platforms": {tag: entry.to_dict() for tag, entry in self.platforms.items()},
@@ -106,10 +104,8 @@ class _Index:
 
     @cached_property
     def anchors(self) -> Dict[str, Anchor]:
-        return {row["name"]: Anchor(row["libuv"], row["rust_errorkind"], row["go"], row["msvc_stl"],
-                                    row["boost_system"], row["cpython_exception"], row["notes"],
-                                    row.get("source", ""))
-                for row in read_tsv("anchors.tsv")}
+        return {name: Anchor(**{column: row.get(column, "") for column in _fastindex.ANCHOR_COLUMNS})
+                for name, row in self.fast.anchors.items()}
 
     @cached_property
     def records(self) -> Dict[Tuple[str, str], Record]:
@@ -172,12 +168,6 @@ def resolve(domain: str, number: int, platform: str) -> Optional[Tuple[str, str]
         return None
     name = names[0]
     return name, _get().kinds.get(name, ("unknown", ""))[0]
-
-
-def kind_of_name(name: str) -> Optional[str]:
-    """The kind of a code name (``"ECONNRESET"`` -> ``"connection_reset"``), or None if unknown."""
-    found = _get().kinds.get(name)
-    return found[0] if found else None
 
 
 def message_for(name: str, platform: str) -> Optional[str]:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Tuple, Type, Un
 import pytest
 
 if TYPE_CHECKING:
-    from connerr.diagnosis import Diagnosis
+    from connerr._diagnosis import Diagnosis
     from connerr.faults import FaultyServer, TLSFixture
     from connerr.taxonomy import Kind
 
@@ -138,7 +138,7 @@ class KindRaises:
             pytest.fail(f"DID NOT RAISE: expected an error of kind {self._wanted()}")
         if not isinstance(exc, Exception):
             return False  # KeyboardInterrupt, SystemExit, ...: never swallowed
-        from connerr.normalize import normalize
+        from connerr._normalize import normalize
 
         diagnosis = normalize(exc)
         if diagnosis.kind not in self.expected:

@@ -16,7 +16,7 @@ import sys
 from typing import List
 
 from connerr import _evidence
-from connerr.explain import explain, summarize
+from connerr._explain import explain, summarize
 from connerr.platforms import PLATFORMS
 
 FRAGMENTS = [

@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from connerr.faults import MODES, FaultyServer, self_signed
-from connerr.normalize import normalize
+from connerr._normalize import normalize
 from connerr.taxonomy import Kind
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"

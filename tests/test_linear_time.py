@@ -12,7 +12,7 @@ from typing import Callable, Dict
 
 import pytest
 
-from connerr.explain import explain, summarize
+from connerr._explain import explain, summarize
 
 _GROWTH = 30.0
 _SECONDS_PER_MB = 20.0

@@ -1,7 +1,7 @@
 """Scenario x client matrix: real loopback servers (connerr.faults), real clients, one kind.
 
 Each cell runs a real client against a real :class:`~connerr.faults.FaultyServer` and asserts the
-kind :func:`connerr.normalize.normalize` gives the exception the client raised. The expected kind
+kind :func:`connerr.normalize` gives the exception the client raised. The expected kind
 is the one every OS should give (from CPython's rules and the documented behaviour of each OS);
 where an OS legitimately gives one of two kinds, the cell says why and accepts exactly that set.
 """
@@ -23,7 +23,7 @@ import pytest
 from _support import WINDOWS
 
 from connerr.faults import FaultyServer, TLSFixture, self_signed
-from connerr.normalize import normalize
+from connerr._normalize import normalize
 from connerr.taxonomy import Kind
 
 aiohttp = pytest.importorskip("aiohttp")

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connerr.diagnosis import Diagnosis
+from connerr._diagnosis import Diagnosis
 from connerr.exceptions import from_diagnosis
-from connerr.normalize import MAX_NODES, normalize, retry_advice
+from connerr._normalize import MAX_NODES, normalize, retry_advice
 from connerr.platforms import PLATFORMS
 from connerr.taxonomy import RETRY, Kind
 
@@ -375,7 +375,7 @@ def test_normalize_never_raises(exc: BaseException, platform: Optional[str]) -> 
 def test_plain_oserror_cache_gives_the_full_answer() -> None:
     from dataclasses import fields
 
-    from connerr import normalize as module
+    from connerr import _normalize as module
 
     errors = [ConnectionResetError(104, "Connection reset by peer"), OSError(22, "Invalid argument"),
               BrokenPipeError(32, "Broken pipe"), OSError(10053, "x")]
@@ -392,7 +392,7 @@ def test_plain_oserror_cache_gives_the_full_answer() -> None:
 
 
 def test_chained_or_odd_oserrors_are_not_cached() -> None:
-    from connerr import normalize as module
+    from connerr import _normalize as module
 
     module._PLAIN.clear()
     chained = ConnectionResetError(104, "x")

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connerr
-from connerr import _fastindex, cli, explain, notes
-from connerr.diagnosis import Diagnosis
+from connerr import _explain as explain
+from connerr import _fastindex, cli, notes
+from connerr._diagnosis import Diagnosis
 from connerr.platforms import PLATFORMS, UnknownPlatformError
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -208,9 +209,9 @@ def test_fast_notes_equal_connerr_notes() -> None:
 
 def test_marshal_cache_round_trip(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    monkeypatch.setattr(_fastindex, "CACHE_DIR", None)
+    monkeypatch.setenv("CONNERR_CACHE_DIR", "")
     plain = _fastindex.FastIndex()
-    monkeypatch.setattr(_fastindex, "CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("CONNERR_CACHE_DIR", str(tmp_path))
     writer, reader = _fastindex.FastIndex(), _fastindex.FastIndex()
     tables = ("by_number", "numbers", "kinds", "messages", "texts", "notes")
     for table in tables:

@@ -13,9 +13,9 @@ import sys
 import pytest
 
 from connerr import exceptions
-from connerr.diagnosis import Diagnosis
+from connerr._diagnosis import Diagnosis
 from connerr.exceptions import ConnError, class_for, from_diagnosis
-from connerr.normalize import normalize
+from connerr._normalize import normalize
 from connerr.taxonomy import KIND_INFO, PHASES, RETRY, SIDES, Kind
 
 DESIGN_KINDS = (  # noqa: SIM905 (the DESIGN text, verbatim)
@@ -82,7 +82,7 @@ def test_root_is_never_a_kind_class() -> None:
 
 
 def test_importing_does_not_import_ssl() -> None:
-    code = ("import sys, connerr.exceptions, connerr.normalize, connerr.translate; "
+    code = ("import sys, connerr.exceptions, connerr._normalize, connerr._translate; "
             "print('ssl' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

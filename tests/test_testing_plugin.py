@@ -165,7 +165,7 @@ def test_loading_the_plugin_is_cheap() -> None:
         import pytest
         before = set(sys.modules)
         import connerr.testing
-        heavy = {"ssl", "requests", "urllib3", "connerr.reference", "connerr.normalize",
+        heavy = {"ssl", "requests", "urllib3", "connerr.reference", "connerr._normalize",
                  "connerr.faults", "connerr.native", "connerr._native"}
         print(sorted(heavy & (set(sys.modules) - before)))
     ''')

@@ -17,7 +17,7 @@ from connerr import exceptions
 from connerr.exceptions import ConnError
 from connerr.faults import FaultyServer
 from connerr.taxonomy import Kind
-from connerr.translate import Translator, convert, translate
+from connerr._translate import Translator, convert, translate
 
 
 def boom_reset() -> NoReturn:

@@ -46,10 +46,10 @@ RUN_TIMEOUT = 120  # seconds for one probe run (the first Wine start builds a pr
 BUILD_TIMEOUT = 600
 
 try:
-    from connerr import reference
+    from connerr import platforms, reference
 except ImportError:  # running from a source tree without an installed connerr
     sys.path.insert(0, str(ROOT))
-    from connerr import reference
+    from connerr import platforms, reference
 
 sys.path.insert(0, str(ROOT / "tools"))
 import gen_codes  # noqa: E402  (stdlib-only sibling: the data's own integer-expression evaluator)
@@ -141,9 +141,6 @@ def targets_for(leg: str, only: Optional[Sequence[str]] = None) -> List[Target]:
     return found
 
 
-#: The C library the data's rows of each Linux tag come from (codes.meta.json triples).
-DATA_LIBC = {"linux": "glibc", "linux-mips": "glibc", "linux-sparc": "glibc", "linux-powerpc": "glibc",
-             "linux-musl": "musl"}
 
 #: Scenario -> (POSIX code name, Windows code name); None: recorded, not checked.
 SCENARIO_NAMES: Mapping[str, Tuple[Optional[str], Optional[str]]] = {
@@ -535,11 +532,12 @@ def do_qemu(zig: Sequence[str], target: Target, workdir: Path, host: Mapping[Key
         numbers = data_numbers(target.platform)
         result.checks = check_scenarios(probe["scenarios"], target.platform, numbers,
                                         host_numbers=host if version else None, qemu_version=version)
-        strict = DATA_LIBC.get(target.platform) == probe.get("libc")
+        data_libc = platforms.get(target.platform).data_libc
+        strict = data_libc == probe.get("libc")
         result.constants = compare_constants(probe["constants"], numbers, strict=strict)
         if not strict:
             result.notes.append(f"libc {probe.get('libc')} differs from the data's "
-                                f"{DATA_LIBC.get(target.platform)}: only numbers are compared")
+                                f"{data_libc}: only numbers are compared")
         result.probe = enrich(probe, target, result.verified_by, result.checks)
     except Missing as exc:
         result.skipped = str(exc)

@@ -82,34 +82,13 @@ META_PATH = "connerr/data/codes.meta.json"
 INC_PATH = "csrc/constants.inc"
 WIN32_NAMES_PATH = ROOT / "tools" / "win32_names.txt"
 
-# Platform tag -> zig target triple.  All of them appear in the ``libc``
-# list of ``python -m ziglang targets`` (zig 0.17.0), i.e. zig ships their
-# C library headers; the full ``arch-os-abi`` spelling is used as listed.
-TARGETS: Dict[str, str] = {
-    # glibc on x86-64: asm-generic errno numbering, shared by x86, arm,
-    # aarch64, riscv, s390x...
-    "linux": "x86_64-linux-gnu",
-    # musl: same numbers as asm-generic (different messages).
-    "linux-musl": "x86_64-linux-musl",
-    # MIPS has its own errno numbering (ECONNRESET 131).  zig has glibc
-    # headers for both mips-linux-gnueabi and mips64el-linux-gnuabi64 and
-    # the numbers are the same for o32 and n64; the 64-bit little-endian
-    # one is the one still widely deployed.
-    "linux-mips": "mips64el-linux-gnuabi64",
-    # SPARC: BSD-like numbering (ECONNRESET 54); only sparc64 has glibc.
-    "linux-sparc": "sparc64-linux-gnu",
-    # PowerPC: asm-generic plus EDEADLOCK 58; ppc64le is the glibc target.
-    "linux-powerpc": "powerpc64le-linux-gnu",
-    # macOS SDK headers as shipped by zig (any-darwin-any); arm64 macOS.
-    "darwin": "aarch64-macos-none",
-    "freebsd": "x86_64-freebsd-none",
-    "netbsd": "x86_64-netbsd-none",
-    "openbsd": "x86_64-openbsd-none",
-    # mingw-w64 headers: the only Windows libc zig ships (no MSVC headers).
-    "windows": "x86_64-windows-gnu",
-    # wasi-libc (WASI preview 1), the only wasm target with a libc.
-    "wasi": "wasm32-wasi-musl",
-}
+# Platform tag -> zig target triple, from the platform registry (connerr/platforms.py). Every
+# triple appears in the ``libc`` list of ``python -m ziglang targets`` (zig 0.17.0), i.e. zig ships
+# its C library headers. The registry is read from this source tree (stdlib-only, no install).
+sys.path.insert(0, str(ROOT))
+from connerr.platforms import REGISTRY  # noqa: E402
+
+TARGETS: Dict[str, str] = {p.tag: p.zig_target for p in REGISTRY}
 
 DOMAINS = ("eai", "errno", "win32", "winsock")
 

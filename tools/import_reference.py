@@ -57,9 +57,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "connerr" / "data"
 
 MESSAGES_HEADER = ("msgset", "domain", "name", "number", "field", "text", "source", "status")
-MSGSETS = frozenset(
-    {"linux-glibc", "linux-musl", "darwin", "freebsd", "netbsd", "openbsd", "windows-crt", "windows"}
-)
+sys.path.insert(0, str(ROOT))  # the platform registry, read from this source tree
+from connerr.platforms import REGISTRY  # noqa: E402
+
+#: every message set a platform of the registry prints
+MSGSETS = frozenset(s for p in REGISTRY for s in p.message_sets if s not in p.similar_sets)
 UNVERIFIED: Dict[Tuple[str, str, str], str] = {
     ("darwin", "errno", "ENOTCAPABLE"): "number only in a Libc errlst.c comment, not in xnu errno.h",
     ("windows", "eai", "EAI_NODATA"): "mingw-w64 only; the Microsoft getaddrinfo page has no EAI_NODATA",

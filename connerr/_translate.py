@@ -25,9 +25,8 @@ import inspect
 from types import TracebackType
 from typing import Any, Awaitable, Callable, Generator, Optional, Type, TypeVar, cast, overload
 
-from connerr._callable import make_module_callable
+from connerr._normalize import normalize
 from connerr.exceptions import ConnError, from_diagnosis
-from connerr.normalize import normalize
 from connerr.taxonomy import Kind
 
 __all__ = ["Translator", "convert", "translate"]
@@ -169,5 +168,3 @@ def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
     raise TypeError(f"translate() takes a function, a coroutine function or an async context "
                     f"manager, not {type(target).__name__}")
 
-
-make_module_callable(__name__, translate)

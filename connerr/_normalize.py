@@ -1,4 +1,4 @@
-"""Any exception -> :class:`~connerr.diagnosis.Diagnosis`: one kind whatever the OS and library.
+"""Any exception -> :class:`~connerr.Diagnosis`: one kind whatever the OS and library.
 
 The exception and everything it wraps (library attributes such as urllib3's ``reason``, ``args``,
 exception-group members, ``__cause__``, ``__context__``) are walked outermost first, at most
@@ -12,7 +12,7 @@ outermost among equals:
    proactor raises ``ConnectionResetError`` with errno EINVAL and winerror 64 or 995, so the class
    wins over errno 22 and over ERROR_OPERATION_ABORTED (the code is still reported). That also
    keeps :func:`connerr.translate` from turning a ConnectionResetError into a non-subclass;
-3. the exception type: stdlib classes, then library wrappers (:mod:`connerr._wrappers`);
+3. the exception type: stdlib classes, then library wrappers (the rule table, :mod:`connerr._rules`);
 4. the message text (``[WinError N]``, ``[Errno N]``, well-known phrases).
 
 The phase comes from the outermost wrapper that shows it, else from the kind. Retry advice
@@ -25,23 +25,23 @@ import re
 import socket
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
-from connerr import reference
-from connerr._callable import make_module_callable
-from connerr._wrappers import (
+from connerr import platforms, reference
+from connerr._diagnosis import EVIDENCE, Diagnosis, type_name
+from connerr._rules import (
     aiohttp_tls_handshake,
     asyncio_tls_handshake,
     inner_exceptions,
     library_of,
+    safe_attr,
     type_rule,
 )
-from connerr.diagnosis import Diagnosis, _type_name
+from connerr.exceptions import ConnError
 from connerr.taxonomy import KIND_INFO, RETRY, Kind
 
 __all__ = ["MAX_NODES", "normalize", "retry_advice"]
 
 #: how many exceptions of a chain are examined at most
 MAX_NODES = 64
-_RANKS = ("winerror", "errno", "type", "wrapper", "message")
 
 # h_errno (netdb.h), the numbering of socket.herror: the same on every platform CPython supports
 _H_ERRNO = {1: ("HOST_NOT_FOUND", Kind.NAME_NOT_FOUND), 2: ("TRY_AGAIN", Kind.NAME_TEMPORARY_FAILURE),
@@ -124,13 +124,6 @@ def _int(value: object) -> Optional[int]:
     return None
 
 
-def _attr(obj: object, name: str) -> object:
-    try:
-        return getattr(obj, name, None)
-    except Exception:
-        return None
-
-
 def _resolve_windows(number: int) -> Optional[Tuple[str, str, str]]:
     """(name, kind, domain) of a winerror: winsock numbers first in 10000-11999, win32 first else."""
     domains = ("winsock", "win32") if 10000 <= number < 12000 else ("win32", "winsock")
@@ -166,7 +159,7 @@ class _Walker:
             self.fallback_code = code
         if kind is Kind.UNKNOWN:
             return
-        r = _RANKS.index(rank)
+        r = EVIDENCE.index(rank)
         if self.best is None or r < self.best.rank:
             self.best = _Evidence(r, kind, node, code, note)
 
@@ -180,10 +173,10 @@ class _Walker:
     def _winerror(self, node: OSError) -> None:
         if self.platform not in (None, "windows"):
             return
-        number = _int(_attr(node, "winerror"))
+        number = _int(safe_attr(node, "winerror"))
         note = ""
         if number is None and not hasattr(node, "winerror") and type(node).__module__ == "builtins":
-            args = _attr(node, "args")
+            args = safe_attr(node, "args")
             if isinstance(args, tuple) and len(args) >= 4:
                 number = _int(args[3])
                 note = f"winerror {number} read from args[3]: the exception was recorded on Windows"
@@ -199,7 +192,7 @@ class _Walker:
         self.offer("winerror", _kind(kind_value), node, code, note or f"{name} (winerror {number})")
 
     def _errno(self, node: OSError) -> None:
-        number = _int(_attr(node, "errno"))
+        number = _int(safe_attr(node, "errno"))
         if number is None or _is_ssl_error(node):
             return  # SSLError.errno is an SSL_ERROR_* value
         if isinstance(node, socket.herror):
@@ -240,8 +233,6 @@ class _Walker:
         return True
 
     def _type(self, node: BaseException) -> None:
-        from connerr.exceptions import ConnError
-
         if isinstance(node, ConnError):
             self.offer("type", type(node).kind, node)
             return
@@ -292,14 +283,24 @@ class _Walker:
     def _message_errno(self, node: BaseException, number: int) -> None:
         platform = "windows" if number >= 10000 else self.here
         domain = "winsock" if number >= 10000 else ("eai" if number < 0 else "errno")
-        if domain == "eai" and platform in ("windows", "darwin", "freebsd", "netbsd"):
-            platform = "linux"  # only glibc/musl/OpenBSD have negative EAI codes
+        if domain == "eai":
+            platform = _negative_eai_platform(platform)
         hit = reference.resolve(domain, number, platform)
         if hit is None and domain == "winsock":
             domain = "eai"
             hit = reference.resolve(domain, number, platform)
         if hit is not None:
             self.offer("message", _kind(hit[1]), node, (hit[0], number, domain, platform))
+
+
+def _negative_eai_platform(platform: str) -> str:
+    """``platform`` if its EAI codes are negative, else the first platform whose codes are."""
+    try:
+        if platforms.get(platform).eai == "negative":
+            return platform
+    except platforms.UnknownPlatformError:
+        pass
+    return next(p.tag for p in platforms.REGISTRY if p.eai == "negative")
 
 
 def _is_ssl_error(node: BaseException) -> bool:
@@ -320,9 +321,7 @@ def _current_platform() -> str:
     global _here
     if _here is None:  # the running machine does not change: ask the extension once
         try:
-            from connerr.platforms import current_platform
-
-            _here = current_platform()
+            _here = platforms.current_platform()
         except Exception:
             return "linux"
     return _here
@@ -365,13 +364,13 @@ def _diagnose(exc: BaseException, platform: Optional[str]) -> Diagnosis:
         kind=kind, name=name, number=number, domain=domain, platform=code_platform,
         message=message, notes=tuple(notes), retry=retry_advice(kind, phase),
         side=KIND_INFO[kind].side, original=exc, phase=phase,
-        evidence=_RANKS[best.rank] if best is not None else "none",
-        library=walker.library, exception=_type_name(exc), source=source,
+        evidence=EVIDENCE[best.rank] if best is not None else "none",
+        library=walker.library, exception=type_name(exc), source=source,
     )
 
 
 def _message_of(exc: BaseException) -> str:
-    strerror = _attr(exc, "strerror") if isinstance(exc, OSError) else None
+    strerror = safe_attr(exc, "strerror") if isinstance(exc, OSError) else None
     if isinstance(strerror, str) and strerror:
         return strerror
     return _text(exc)
@@ -421,15 +420,13 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
         return Diagnosis(
             kind=Kind.UNKNOWN, name=None, number=None, domain=None, platform=platform,
             message=_text(exc), notes=(f"connerr could not classify this: {_text(internal)}",),
-            retry="no", side="unknown", original=exc, exception=_safe_type_name(exc), source=exc,
+            retry="no", side="unknown", original=exc, exception=_safetype_name(exc), source=exc,
         )
 
 
-def _safe_type_name(exc: BaseException) -> str:
+def _safetype_name(exc: BaseException) -> str:
     try:
-        return _type_name(exc)
+        return type_name(exc)
     except Exception:
         return "?"
 
-
-make_module_callable(__name__, normalize)

@@ -11,26 +11,24 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
-from connerr import _aliases, _evidence, _fastindex
+from connerr import _aliases, _evidence, _fastindex, _rules, platforms
+from connerr._fastindex import DOMAINS
 from connerr.platforms import PLATFORMS, check_platform
-from connerr.taxonomy import KIND_INFO, Kind
+from connerr.taxonomy import Kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 else:
-    from connerr._fastindex import NamedTuple
+    from connerr._namedtuple import NamedTuple
 
 __all__ = ["Candidate", "Explanation", "explain"]
 
-_DOMAINS = ("errno", "eai", "winsock", "win32")
 #: how much a number counts, by what the text around it said it is
 _NUMBER_WEIGHT = {"winerror": 10.0, "repr_winerror": 10.0, "hresult": 9.0, "errno": 8.0,
                   "repr_errno": 8.0, "gai": 8.0, "os_error": 7.0, "error": 5.0, "bare": 4.0, "hex": 4.0}
 _NAME, _ALIAS_NAME, _CLASS_NAME, _KIND_ONLY, _KIND_VOTE = 9.0, 7.0, 3.0, 6.0, 4.0
 _STRONG, _WEAK = 7.0, 4.0
-#: tie-breaker only: how often users paste errors from each platform
-_PRIOR = {"linux": 0.6, "windows": 0.5, "darwin": 0.4, "linux-musl": 0.2, "freebsd": 0.15}
 _NETWORK_BONUS = 1.0
 _MAX_CANDIDATES = 12
 #: the default of mapping fields (read-only, so one shared instance is safe)
@@ -38,7 +36,8 @@ _NO_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
 
 class Candidate(NamedTuple):
-    """One possible meaning of the query: like a Diagnosis, plus ``confidence``.
+    """One possible meaning of the query: the fields of a :class:`~connerr.Diagnosis` of the same
+    names mean the same, plus ``confidence`` and what the reference knows about the code.
 
     A named tuple rather than a dataclass: ``import dataclasses`` alone would cost ``connerr explain``
     a third of its start-up budget.
@@ -48,7 +47,7 @@ class Candidate(NamedTuple):
     number: Optional[int]
     domain: Optional[str]
     platform: Optional[str]
-    kind: str
+    kind: Kind
     exception: str
     message: str
     notes: Tuple[str, ...]
@@ -67,19 +66,19 @@ class Candidate(NamedTuple):
     anchors: Mapping[str, str] = _NO_MAPPING
     #: a runtime or variant the evidence matched (``android-bionic``, ``windows-fr-FR``, ``node``)
     variant: Optional[str] = None
-    #: what in the query supported this answer
-    evidence: Tuple[str, ...] = ()
+    #: what in the query supported this answer (``"winerror 10053"``, ``"linux-glibc text"``...)
+    reasons: Tuple[str, ...] = ()
 
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready form (DESIGN.md section 5 keys first)."""
+        """JSON-ready form (the keys of `connerr explain --json`)."""
         return {
             "name": self.name, "number": self.number, "domain": self.domain, "platform": self.platform,
-            "kind": self.kind, "exception": self.exception, "message": self.message,
+            "kind": self.kind.value, "exception": self.exception, "message": self.message,
             "notes": list(self.notes), "retry": self.retry, "confidence": self.confidence,
             "side": self.side, "phase": self.phase, "meaning": self.meaning,
             "platforms": list(self.platforms), "numbers": dict(self.numbers),
             "python_errno": self.python_errno, "winerror": self.winerror, "anchors": dict(self.anchors),
-            "variant": self.variant, "evidence": list(self.evidence),
+            "variant": self.variant, "reasons": list(self.reasons),
         }
 
 
@@ -104,7 +103,7 @@ class Explanation(NamedTuple):
         return bool(self.candidates)
 
     def to_dict(self) -> Dict[str, Any]:
-        """JSON-ready form (DESIGN.md section 5)."""
+        """JSON-ready form (what `connerr explain --json` prints)."""
         return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
                 "ambiguous": self.ambiguous, "platform": self.platform,
                 "platform_hints": dict(self.platform_hints)}
@@ -206,7 +205,7 @@ class _Ranker:
 
     def _add_name(self, name: str, weight: float, reason: str) -> bool:
         found = False
-        for domain in _DOMAINS:
+        for domain in DOMAINS:
             per_platform = self.ix.numbers.get((domain, name))
             if per_platform:
                 entry = self._entry(domain, name)
@@ -234,7 +233,7 @@ class _Ranker:
             weight = _NUMBER_WEIGHT.get(context, 4.0) * count
             self.bare = self.bare or context in ("bare", "hex")
             for platform in PLATFORMS:
-                for domain in _DOMAINS:
+                for domain in DOMAINS:
                     if not _fits(context, platform, domain, value):
                         continue
                     for name in by_number.get((platform, domain, value), ())[:1]:
@@ -258,24 +257,37 @@ class _Ranker:
                     if row_kind == kind:
                         self._add_name(name, _CLASS_NAME, f"kind {kind}")
                 continue
+            rules = _rules.rules_named(token, module)
+            if rules:
+                self._class_rules(rules, module)
+                continue
             for alias in _aliases.by_token(token):
-                self._alias(alias, module)
+                self._alias(alias)
 
-    def _alias(self, alias: _aliases.Alias, module: str = "") -> None:
+    def _class_rules(self, rules: List[_rules.TypeRule], module: str) -> None:
+        """An exception class named in the text: the rule table's kind, phase and code."""
+        kinds: Dict[Kind, _rules.TypeRule] = {}
+        for rule in rules:
+            if rule.phase:
+                self.phase = self.phase or rule.phase
+            if rule.kind is not None:  # None: a wrapper, the error it wraps decides
+                kinds.setdefault(rule.kind, rule)
+        for kind, rule in kinds.items():
+            self.kind_votes[kind.value] = self.kind_votes.get(kind.value, 0.0) + _KIND_VOTE
+            self.classes.setdefault(kind.value, f"{module}.{rule.name}" if module else rule.name)
+            reason = f"{rule.library} {rule.name}"
+            if rule.code:
+                self._add_name(rule.code, _CLASS_NAME, reason)
+            else:
+                self._add_kind(kind.value, _KIND_ONLY, reason)
+
+    def _alias(self, alias: _aliases.Alias) -> None:
         reason = f"{alias.runtime} {alias.alias}"
-        if alias.phase and alias.type in ("wrapper", "wrapper-message", "class"):
+        if alias.phase and alias.type == "wrapper-message":
             self.phase = self.phase or alias.phase
-        if alias.type in ("wrapper", "wrapper-message"):
+        if alias.type == "wrapper-message":
             return
         kind = alias.kind or (self.ix.kind(alias.name) if alias.name else "")
-        if alias.type == "class":
-            self.kind_votes[kind] = self.kind_votes.get(kind, 0.0) + _KIND_VOTE
-            self.classes.setdefault(kind, f"{module}.{alias.alias}" if module else alias.alias)
-            if alias.name:
-                self._add_name(alias.name, _CLASS_NAME, reason)
-            else:
-                self._add_kind(kind, _KIND_ONLY, reason)
-            return
         if alias.name:
             if alias.platform or (alias.kind and alias.kind != self.ix.kind(alias.name)):
                 self._variant(alias)
@@ -290,7 +302,7 @@ class _Ranker:
 
     def _variant(self, alias: _aliases.Alias) -> None:
         """A runtime's own text or code for a code name: its platform, number or kind differ."""
-        domain = next((d for d in _DOMAINS if (alias.platform or "linux") in
+        domain = next((d for d in DOMAINS if (alias.platform or "linux") in
                        self.ix.numbers.get((d, alias.name), {})), "errno")
         defined = self.ix.numbers.get((domain, alias.name), {})
         entry = self._entry(domain, alias.name, alias.runtime)
@@ -317,7 +329,7 @@ class _Ranker:
             for msgset, domain, name, fld, _text in texts.get(phrase, ()):
                 w = weight * (0.5 if fld in ("title", "description") else 1.0)
                 defined = self.ix.numbers.get((domain, name), {})
-                for platform in _fastindex.MSGSET_PLATFORMS.get(msgset, ()):
+                for platform in platforms.platforms_printing(msgset):
                     if platform in defined:
                         self._entry(domain, name).add(platform, w, f"{msgset} text")
 
@@ -365,7 +377,7 @@ class _Ranker:
         for platform, raw in entry.scores.items():
             if self.forced and platform != self.forced:
                 continue
-            total = raw + hints.get(platform, 0.0) + _PRIOR.get(platform, 0.1)
+            total = raw + hints.get(platform, 0.0) + platforms.get(platform).prior
             if posix and platform == "windows":
                 total -= 2.0
             if entry.kind not in ("unknown", "invalid"):
@@ -382,19 +394,18 @@ class _Ranker:
 
     def _candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
                    confidence: float) -> Candidate:
-        kind = entry.kind
         try:
-            info = KIND_INFO[Kind(kind)]
+            info = Kind(entry.kind)
         except ValueError:
-            info = KIND_INFO[Kind.UNKNOWN]
-            kind = "unknown"
+            info = Kind.UNKNOWN
+        kind = info
         phase = self.phase or info.phase
         retry = info.retry
         if phase == "connect" and retry != "no":
             retry = "safe"  # nothing was sent yet: urllib3 retries connect errors for any method
         notes: List[str] = []
         if not entry.domain:
-            exception = self.classes.get(kind) or info.builtin
+            exception = self.classes.get(kind.value) or info.builtin
             message = entry.alias_message or info.meaning
             notes.extend(_notes_for(f"kind:{kind}", platform))
             return Candidate(None, None, None, platform, kind, exception, message, tuple(notes), retry,
@@ -409,7 +420,8 @@ class _Ranker:
         if reason:
             notes.append(reason)
         notes.extend(_notes_for(entry.name, platform))
-        anchors = self.ix.anchors.get(shown_name) or self.ix.anchors.get(entry.name) or {}
+        row = self.ix.anchors.get(shown_name) or self.ix.anchors.get(entry.name) or {}
+        anchors = {k: row[k] for k in _fastindex.ANCHOR_RUNTIMES if k in row}
         shown_number = python_errno if (platform == "windows" and entry.domain == "errno"
                                         and python_errno is not None) else number
         return Candidate(entry.name, shown_number, entry.domain, platform, kind, exception, message,
@@ -567,10 +579,11 @@ def _evidence_keys(text: str) -> List[Tuple[str, int]]:
     out: List[Tuple[str, int]] = [(f"{h.context}:{h.value}", h.pos) for h in ev.numbers]
     code_names = {name for _domain, name in ix.numbers}
     known: Dict[str, bool] = {}
-    for token, _module, pos in ev.names:
+    for token, module, pos in ev.names:
         relevant = known.get(token)
         if relevant is None:
-            relevant = known[token] = (token in code_names or bool(_aliases.by_token(token)))
+            relevant = known[token] = (token in code_names or bool(_aliases.by_token(token))
+                                       or bool(_rules.rules_named(token, module)))
         if relevant:
             out.append((token, pos))
     for hit in _evidence.find_phrases(text, _phrases()):

@@ -1,25 +1,30 @@
-"""What exception *types* say: stdlib classes and library wrappers, recognised by module and name.
+"""The one rule table for exception *types*: stdlib classes and library wrappers -> kind, phase.
 
-Nothing here imports the libraries: a class is recognised by its module (``urllib3.exceptions``,
+:func:`connerr.normalize` applies it to exception objects (:func:`type_rule`) and
+:func:`connerr.explain` to class names in pasted text (:func:`rules_named`). Nothing here imports
+the libraries: a class is recognised by its module (``urllib3.exceptions``,
 ``pip._vendor.urllib3.exceptions`` and ``httpx._exceptions`` all count) and its name. The table
 is looked up along the exception's MRO, so the **most specific** entry wins whatever the table
 order (httpx style): urllib3's ``NewConnectionError`` derives from ``ConnectTimeoutError`` but is
 not a timeout.
 
-A rule gives a kind (or None: "let the wrapped exception decide"), a phase hint, and whether the
-type is a *wrapper* (library class: weaker evidence than a stdlib type, which is what the OS layer
-actually raised).
+A rule gives a kind (or None: "let the wrapped exception decide"), a phase hint, the code a builtin
+class stands for (PEP 3151: ``ConnectionResetError`` is ``ECONNRESET``), and whether the type is a
+*wrapper* (library class: weaker evidence than a stdlib type, which is what the OS layer actually
+raised).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
-
+from connerr._namedtuple import NamedTuple
 from connerr.taxonomy import Kind
 
-__all__ = ["LIBRARIES", "STDLIB", "TypeRule", "aiohttp_tls_handshake", "asyncio_tls_handshake",
-           "inner_exceptions", "library_of",
-           "type_rule"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: explain reads this table, and importing typing costs its start-up
+    from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+__all__ = ["LIBRARIES", "RULES", "STDLIB", "TypeRule", "aiohttp_tls_handshake", "asyncio_tls_handshake",
+           "inner_exceptions", "library_of", "library_of_module", "rules_named", "safe_attr", "type_rule"]
 
 #: third-party packages recognised by name anywhere in a module path (vendored copies too)
 LIBRARIES = frozenset({"urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio"})
@@ -42,6 +47,8 @@ class TypeRule(NamedTuple):
     kind: Optional[Kind]
     phase: Optional[str]
     note: str = ""
+    #: the code name a builtin class stands for (its PEP 3151 errno), "" if none
+    code: str = ""
     #: refines (kind, phase) from the exception's text; returns None to keep the rule's values
     refine: Optional[Callable[[str], Optional[Tuple[Optional[Kind], Optional[str]]]]] = None
 
@@ -85,13 +92,13 @@ K = Kind
 
 _RULES: Tuple[TypeRule, ...] = (
     # builtins: PEP 3151 classes (Objects/exceptions.c errnomap)
-    TypeRule(_B, "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect"),
-    TypeRule(_B, "ConnectionResetError", K.CONNECTION_RESET, None),
-    TypeRule(_B, "ConnectionAbortedError", K.CONNECTION_ABORTED, None),
-    TypeRule(_B, "BrokenPipeError", K.BROKEN_PIPE, None),
+    TypeRule(_B, "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect", code="ECONNREFUSED"),
+    TypeRule(_B, "ConnectionResetError", K.CONNECTION_RESET, None, code="ECONNRESET"),
+    TypeRule(_B, "ConnectionAbortedError", K.CONNECTION_ABORTED, None, code="ECONNABORTED"),
+    TypeRule(_B, "BrokenPipeError", K.BROKEN_PIPE, None, code="EPIPE"),
     TypeRule(_B, "TimeoutError", K.TIMED_OUT, None),
-    TypeRule(_B, "InterruptedError", K.INTERRUPTED, None),
-    TypeRule(_B, "BlockingIOError", K.WOULD_BLOCK, None),
+    TypeRule(_B, "InterruptedError", K.INTERRUPTED, None, code="EINTR"),
+    TypeRule(_B, "BlockingIOError", K.WOULD_BLOCK, None, code="EAGAIN"),
     TypeRule(_B, "PermissionError", K.PERMISSION_DENIED, None),
     # socket
     TypeRule(_S, "timeout", K.TIMED_OUT, None),  # a separate class before 3.10
@@ -189,14 +196,22 @@ _RULES += (
     TypeRule("anyio", "BrokenResourceError", K.CONNECTION_RESET, None),
 )
 
-_TABLE: Dict[Tuple[str, str], TypeRule] = {(r.library, r.name): r for r in _RULES}
+#: Every rule (the table).
+RULES: Tuple[TypeRule, ...] = _RULES
+_TABLE: Dict[Tuple[str, str], TypeRule] = {(r.library, r.name): r for r in RULES}
+_BY_NAME: Dict[str, List[TypeRule]] = {}
+for _rule in RULES:
+    _BY_NAME.setdefault(_rule.name, []).append(_rule)
 
 
 def library_of(cls: type) -> Optional[str]:
     """``urllib3`` for ``urllib3.exceptions.X`` (or a vendored copy), ``ssl`` for ``ssl.X``..."""
     module = getattr(cls, "__module__", None)
-    if not isinstance(module, str):
-        return None
+    return library_of_module(module) if isinstance(module, str) else None
+
+
+def library_of_module(module: str) -> Optional[str]:
+    """The library (or stdlib module) of a dotted module path, or None."""
     for prefix, lib in _STDLIB_MODULES:
         if module == prefix or module.startswith(prefix + "."):
             return lib
@@ -216,6 +231,23 @@ def type_rule(exc: BaseException) -> Optional[TypeRule]:
         if rule is not None:
             return rule
     return None
+
+
+def rules_named(name: str, module: str = "") -> List[TypeRule]:
+    """The rules for a class name as written in text, narrowed to ``module``'s library when given.
+
+    Without a module, a name that is also a plain word (``timeout``, ``Timeout``) matches nothing:
+    only names with an inner capital or ``error`` in them stand for a class on their own.
+    """
+    found = _BY_NAME.get(name, [])
+    if not found:
+        return []
+    if module:
+        library = library_of_module(module)
+        return [r for r in found if r.library == library] if library is not None else found
+    if any(c.isupper() for c in name[1:]) or "error" in name.lower():
+        return list(found)
+    return []
 
 
 def asyncio_tls_handshake(exc: BaseException) -> bool:
@@ -243,16 +275,17 @@ def aiohttp_tls_handshake(exc: BaseException) -> bool:
     key where the traceback does not show asyncio's frames (PyPy)."""
     if library_of(type(exc)) != "aiohttp" or type(exc).__name__ != "ClientConnectorError":
         return False
-    inner = _safe_attr(exc, "os_error")
-    key = _safe_attr(exc, "_conn_key")
+    inner = safe_attr(exc, "os_error")
+    key = safe_attr(exc, "_conn_key")
     return (type(inner) is ConnectionResetError and not inner.args
-            and _safe_attr(key, "is_ssl") is True)
+            and safe_attr(key, "is_ssl") is True)
 
 
 _INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error")
 
 
-def _safe_attr(obj: object, name: str) -> object:
+def safe_attr(obj: object, name: str) -> object:
+    """``getattr(obj, name, None)``, also None when the attribute raises."""
     try:
         return getattr(obj, name, None)
     except Exception:
@@ -263,15 +296,15 @@ def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
     """Exceptions ``exc`` wraps, most direct first: library attributes, args, group members,
     ``__cause__``, then ``__context__`` -- even when ``raise ... from None`` hid it from the
     traceback: anyio hides the SSLEOFError of a cut handshake that way."""
-    found: List[object] = [_safe_attr(exc, name) for name in _INNER_ATTRS]
-    args = _safe_attr(exc, "args")
+    found: List[object] = [safe_attr(exc, name) for name in _INNER_ATTRS]
+    args = safe_attr(exc, "args")
     if isinstance(args, tuple):
         found.extend(args[:8])
-    members = _safe_attr(exc, "exceptions")
+    members = safe_attr(exc, "exceptions")
     if isinstance(members, tuple) and "ExceptionGroup" in type(exc).__name__:
         found.extend(members[:32])
-    found.append(_safe_attr(exc, "__cause__"))
-    found.append(_safe_attr(exc, "__context__"))
+    found.append(safe_attr(exc, "__cause__"))
+    found.append(safe_attr(exc, "__context__"))
     for item in found:
         if isinstance(item, BaseException) and item is not exc:
             yield item

@@ -6,16 +6,13 @@ import pickle
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from connerr.taxonomy import Kind
+from connerr.taxonomy import DIAGNOSIS_PHASES, Kind
 
-__all__ = ["DIAGNOSIS_PHASES", "EVIDENCE", "Diagnosis"]
+__all__ = ["DIAGNOSIS_PHASES", "EVIDENCE", "Diagnosis", "type_name"]
 
-#: Where in a request the failure happened. ``request`` and ``body`` refine ``transfer``: the
-#: request was (at least partly) sent and no response head came back / the response body was cut.
-DIAGNOSIS_PHASES: Tuple[str, ...] = ("connect", "request", "body", "transfer", "close", "any")
-
-#: What decided the kind, strongest first.
-EVIDENCE: Tuple[str, ...] = ("winerror", "errno", "type", "message", "none")
+#: What decided the kind, strongest first: a Windows error code, an errno (or EAI/h_errno) code, a
+#: standard-library exception type, a library's wrapper type, the message text, or nothing.
+EVIDENCE: Tuple[str, ...] = ("winerror", "errno", "type", "wrapper", "message", "none")
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class Diagnosis:
     side: str
     original: BaseException = field(compare=False, repr=False)
     phase: str = "any"
-    #: what decided the kind: winerror, errno, type, message or none
+    #: what decided the kind: one of :data:`EVIDENCE`
     evidence: str = "none"
     #: the library whose wrapper was recognised (urllib3, requests, httpx, ...), if any
     library: Optional[str] = None
@@ -55,7 +52,7 @@ class Diagnosis:
             elif f.name == "notes":
                 value = list(value)
             elif isinstance(value, BaseException):
-                value = _type_name(value)
+                value = type_name(value)
             out[f.name] = value
         return out
 
@@ -71,7 +68,8 @@ def _rebuild(*values: Any) -> Diagnosis:
     return Diagnosis(*values)
 
 
-def _type_name(exc: BaseException) -> str:
+def type_name(exc: BaseException) -> str:
+    """The dotted name of ``exc``'s class (``ssl.SSLEOFError``; builtins without a module)."""
     cls = type(exc)
     module = getattr(cls, "__module__", "") or ""
     qualname = getattr(cls, "__qualname__", cls.__name__)
@@ -86,5 +84,5 @@ def _picklable(exc: BaseException) -> BaseException:
             text = str(exc)
         except Exception:
             text = ""
-        return Exception(f"{_type_name(exc)}: {text}")
+        return Exception(f"{type_name(exc)}: {text}")
     return exc
