@@ -42,46 +42,49 @@ if TYPE_CHECKING:
     from connerr import native as native
     from connerr import reference as reference
     from connerr._diagnosis import Diagnosis as Diagnosis
-    from connerr._explain import Candidate as Candidate, Explanation as Explanation, explain as explain
+    from connerr._explain import Candidate as Candidate
+    from connerr._explain import Explanation as Explanation
+    from connerr._explain import explain as explain
     from connerr._normalize import normalize as normalize
-    from connerr._translate import Translator as Translator, translate as translate
-    from connerr.exceptions import (
-        AddressInUse as AddressInUse,
-        AddressNotAvailable as AddressNotAvailable,
-        AlreadyConnected as AlreadyConnected,
-        BrokenPipe as BrokenPipe,
-        Cancelled as Cancelled,
-        ConnError as ConnError,
-        ConnectionAborted as ConnectionAborted,
-        ConnectionRefused as ConnectionRefused,
-        ConnectionReset as ConnectionReset,
-        HostDown as HostDown,
-        HostUnreachable as HostUnreachable,
-        InProgress as InProgress,
-        Interrupted as Interrupted,
-        Invalid as Invalid,
-        NameNotFound as NameNotFound,
-        NameResolutionFailed as NameResolutionFailed,
-        NameTemporaryFailure as NameTemporaryFailure,
-        NetworkDown as NetworkDown,
-        NetworkReset as NetworkReset,
-        NetworkUnreachable as NetworkUnreachable,
-        NotConnected as NotConnected,
-        PermissionDenied as PermissionDenied,
-        RemoteDisconnected as RemoteDisconnected,
-        ResourceExhausted as ResourceExhausted,
-        Shutdown as Shutdown,
-        TimedOut as TimedOut,
-        TlsCertificate as TlsCertificate,
-        TlsEof as TlsEof,
-        TlsProtocol as TlsProtocol,
-        Unknown as Unknown,
-        Unsupported as Unsupported,
-        WouldBlock as WouldBlock,
-    )
+    from connerr._translate import Translator as Translator
+    from connerr._translate import translate as translate
+    from connerr.exceptions import AddressInUse as AddressInUse
+    from connerr.exceptions import AddressNotAvailable as AddressNotAvailable
+    from connerr.exceptions import AlreadyConnected as AlreadyConnected
+    from connerr.exceptions import BrokenPipe as BrokenPipe
+    from connerr.exceptions import Cancelled as Cancelled
+    from connerr.exceptions import ConnectionAborted as ConnectionAborted
+    from connerr.exceptions import ConnectionRefused as ConnectionRefused
+    from connerr.exceptions import ConnectionReset as ConnectionReset
+    from connerr.exceptions import ConnError as ConnError
+    from connerr.exceptions import HostDown as HostDown
+    from connerr.exceptions import HostUnreachable as HostUnreachable
+    from connerr.exceptions import InProgress as InProgress
+    from connerr.exceptions import Interrupted as Interrupted
+    from connerr.exceptions import Invalid as Invalid
+    from connerr.exceptions import NameNotFound as NameNotFound
+    from connerr.exceptions import NameResolutionFailed as NameResolutionFailed
+    from connerr.exceptions import NameTemporaryFailure as NameTemporaryFailure
+    from connerr.exceptions import NetworkDown as NetworkDown
+    from connerr.exceptions import NetworkReset as NetworkReset
+    from connerr.exceptions import NetworkUnreachable as NetworkUnreachable
+    from connerr.exceptions import NotConnected as NotConnected
+    from connerr.exceptions import PermissionDenied as PermissionDenied
+    from connerr.exceptions import RemoteDisconnected as RemoteDisconnected
+    from connerr.exceptions import ResourceExhausted as ResourceExhausted
+    from connerr.exceptions import Shutdown as Shutdown
+    from connerr.exceptions import TimedOut as TimedOut
+    from connerr.exceptions import TlsCertificate as TlsCertificate
+    from connerr.exceptions import TlsEof as TlsEof
+    from connerr.exceptions import TlsProtocol as TlsProtocol
+    from connerr.exceptions import Unknown as Unknown
+    from connerr.exceptions import Unsupported as Unsupported
+    from connerr.exceptions import WouldBlock as WouldBlock
     from connerr.faults import FaultyServer as FaultyServer
     from connerr.reference import lookup as lookup
-    from connerr.taxonomy import KIND_INFO as KIND_INFO, Kind as Kind, KindInfo as KindInfo
+    from connerr.taxonomy import KIND_INFO as KIND_INFO
+    from connerr.taxonomy import Kind as Kind
+    from connerr.taxonomy import KindInfo as KindInfo
 
 #: the exception classes, imported from connerr.exceptions on first access
 _EXCEPTIONS = (

@@ -8,7 +8,8 @@ The rows live in ``connerr/data/aliases.tsv`` (each with its source). Types:
 * ``wrapper-message``: a library's wrapper text (``Connection aborted.``); it tells the phase.
 
 Exception class names are not here: they are the rule table's (:mod:`connerr._rules`), which
-normalize() reads too. ``UV_<NAME>`` is libuv's negated copy of ``<NAME>`` (``include/uv/errno.h``) and is resolved by rule.
+normalize() reads too. ``UV_<NAME>`` is libuv's negated copy of ``<NAME>`` (``include/uv/errno.h``)
+and is resolved by rule.
 """
 
 from __future__ import annotations

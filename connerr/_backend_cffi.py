@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from typing import Tuple
 
-from connerr import _native
+from connerr._native import ffi as _ffi
+from connerr._native import lib as _lib
 from connerr._native_types import BAD_ARGUMENT, Constant
 
-_ffi = _native.ffi
-_lib = _native.lib
 _BUF = 1024
 
 

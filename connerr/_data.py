@@ -102,7 +102,7 @@ def _write(path: str, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except (OSError, ValueError):
-        try:
+        import contextlib
+
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass

@@ -31,7 +31,8 @@ def add_explain_parser(sub: Any) -> None:
                     "(ECONNABORTED, ENOTFOUND), a message, a traceback, or '-' to read stdin.")
     parser.add_argument("query", nargs="+", metavar="QUERY", help="what to explain; '-' reads stdin")
     parser.add_argument("--platform", help="the platform the error came from (linux, darwin, windows, ...)")
-    parser.add_argument("--json", action="store_true", help="JSON: the query and its candidates, best first (see the CLI docs)")
+    parser.add_argument("--json", action="store_true",
+                        help="JSON: the query and its candidates, best first (see the CLI docs)")
     parser.set_defaults(func=run_explain)
 
 

@@ -15,8 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
 
-__all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex", "format_note_row",
-           "get", "normalize_message", "note_family", "note_key"]
+__all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
+           "format_note_row", "get", "normalize_message", "note_family", "note_key"]
 
 #: Numbering domains of the OS codes, in display order.
 DOMAINS: Tuple[str, ...] = ("errno", "eai", "winsock", "win32")

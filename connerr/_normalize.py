@@ -321,7 +321,9 @@ def _current_platform() -> str:
     global _here
     if _here is None:  # the running machine does not change: ask the extension once
         try:
-            _here = platforms.current_platform()
+            from connerr.native import current_platform
+
+            _here = current_platform()
         except Exception:
             return "linux"
     return _here

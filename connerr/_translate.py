@@ -23,15 +23,28 @@ from __future__ import annotations
 import functools
 import inspect
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Generator, Optional, Type, TypeVar, cast, overload
+from typing import (
+    Any,
+    AsyncContextManager,
+    Awaitable,
+    Callable,
+    Generator,
+    Generic,
+    Optional,
+    Type,
+    TypeVar,
+    cast,
+    overload,
+)
 
 from connerr._normalize import normalize
 from connerr.exceptions import ConnError, from_diagnosis
 from connerr.taxonomy import Kind
 
-__all__ = ["Translator", "convert", "translate"]
+__all__ = ["TranslatedContextManager", "Translator", "convert", "translate"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+F = TypeVar("F", bound=Callable[..., object])
+T = TypeVar("T")
 
 
 def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[ConnError]:
@@ -60,7 +73,8 @@ class Translator:
     __slots__ = ("platform",)
 
     def __init__(self, platform: Optional[str] = None) -> None:
-        self.platform = platform
+        #: the tag of the OS the errors come from (None: this machine)
+        self.platform: Optional[str] = platform
 
     def __enter__(self) -> Translator:
         return self
@@ -102,14 +116,15 @@ class Translator:
         return cast(F, wrapper)
 
 
-class _AsyncContextManager:
-    """Wraps an async context manager (awaitable too when the wrapped one is, as aiohttp's are)."""
+class TranslatedContextManager(Generic[T]):
+    """An async context manager wrapped by :func:`translate` (awaitable too when the wrapped one is,
+    as aiohttp's ``session.get(url)`` is)."""
 
-    def __init__(self, inner: Any, platform: Optional[str]) -> None:
+    def __init__(self, inner: AsyncContextManager[T], platform: Optional[str]) -> None:
         self._inner = inner
         self._platform = platform
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> T:
         try:
             return await self._inner.__aenter__()
         except Exception as exc:
@@ -127,12 +142,12 @@ class _AsyncContextManager:
             _reraise(exc, self._platform)
         return bool(suppress)
 
-    def __await__(self) -> Generator[Any, None, Any]:
+    def __await__(self) -> Generator[object, None, T]:
         return self._await().__await__()
 
-    async def _await(self) -> Any:
+    async def _await(self) -> T:
         try:
-            return await cast(Awaitable[Any], self._inner)
+            return await cast(Awaitable[T], self._inner)
         except Exception as exc:
             _reraise(exc, self._platform)
             raise
@@ -146,7 +161,8 @@ def translate(target: F, *, platform: Optional[str] = None) -> F: ...
 @overload
 def translate(target: None = None, *, platform: Optional[str] = None) -> Translator: ...
 @overload
-def translate(target: object, *, platform: Optional[str] = None) -> Any: ...
+def translate(target: AsyncContextManager[T], *,
+              platform: Optional[str] = None) -> TranslatedContextManager[T]: ...
 
 
 def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
@@ -162,7 +178,7 @@ def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
         return _DEFAULT if platform is None else Translator(platform)
     translator = Translator(platform)
     if hasattr(target, "__aenter__") and hasattr(target, "__aexit__"):
-        return _AsyncContextManager(target, platform)
+        return TranslatedContextManager(target, platform)
     if callable(target):
         return translator(target)
     raise TypeError(f"translate() takes a function, a coroutine function or an async context "

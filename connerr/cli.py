@@ -42,7 +42,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     import platform
 
     from connerr import native
-    from connerr.platforms import current_platform
+    from connerr.native import current_platform
 
     rows = [
         ("connerr", __version__),
@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--kind", choices=_kind_values(), metavar="KIND",
                        help="only codes of this kind (connection_reset, ...)")
     table.add_argument("--domain", choices=DOMAINS, help="only this domain")
-    table.add_argument("--json", action="store_true", help="JSON: a list of records, one per code (see the CLI docs)")
+    table.add_argument("--json", action="store_true",
+                       help="JSON: a list of records, one per code (see the CLI docs)")
     table.set_defaults(func=_cmd_table)
     add_explain_parser(sub)
     add_probe_parsers(sub)

@@ -74,13 +74,15 @@ class FaultyServer:
         self.drip_interval = drip_interval
         self.drip_bytes = drip_bytes
         self.host = "127.0.0.1" if family == socket.AF_INET else "::1"
-        self.port = 0
+        #: the listening port (0 until :meth:`start`)
+        self.port: int = 0
         #: set when a connection was accepted / when the fault was applied to it
-        self.accepted = threading.Event()
-        self.faulted = threading.Event()
+        self.accepted: threading.Event = threading.Event()
+        self.faulted: threading.Event = threading.Event()
         #: exceptions the server thread met (a client vanishing is normal: they are kept for debugging)
         self.errors: List[BaseException] = []
-        self.connections = 0
+        #: connections accepted so far
+        self.connections: int = 0
         self._listener: Optional[socket.socket] = None
         self._thread: Optional[threading.Thread] = None
         self._stop = threading.Event()

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from connerr._native_types import EXCHANGE_STEPS, Constant
+from connerr.platforms import platform_tag
 
 
 def _load_backend() -> tuple[str, ModuleType]:
@@ -36,8 +37,13 @@ _PUBLIC = ("compiled_os", "compiled_arch", "compiled_libc", "constants", "strerr
            "last_socket_error", "format_message", "raw_connect", "raw_bind", "raw_exchange",
            "raw_resolve")
 globals().update({name: getattr(_backend, name) for name in _PUBLIC if hasattr(_backend, name)})
-__all__ = ["BACKEND", "EXCHANGE_STEPS", "Constant"]
+__all__ = ["BACKEND", "EXCHANGE_STEPS", "Constant", "current_platform"]
 __all__ += [name for name in _PUBLIC if hasattr(_backend, name)]
+
+
+def current_platform() -> str:
+    """The platform tag of this machine (see :mod:`connerr.platforms`)."""
+    return platform_tag(_backend.compiled_os(), _backend.compiled_arch(), _backend.compiled_libc())
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,8 @@ message tables give its texts, how its ``getaddrinfo`` codes are numbered, and h
 explain`` weighs it. Every other module (both :mod:`connerr.native` backends, normalize, explain,
 the notes, the generators in ``tools/`` and the docs) reads this table; nothing else lists tags.
 
-Adding a platform: see the contributor page ``docs/contributing.md``.
+The tag of the running machine is :func:`connerr.native.current_platform`. Adding a platform: see the
+contributor page ``docs/contributing.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # not at run time: importing typing costs connerr explain's s
     from typing import Dict, Optional, Tuple
 
 __all__ = ["EAI_CONVENTIONS", "FAMILIES", "PLATFORMS", "REGISTRY", "Platform", "UnknownPlatformError",
-           "check_platform", "current_platform", "get", "os_of_sys_platform", "platform_tag",
+           "check_platform", "get", "os_of_sys_platform", "platform_tag",
            "platforms_printing"]
 
 #: How getaddrinfo's EAI_* codes are numbered: negative (glibc, musl, OpenBSD), positive (the other
@@ -161,10 +162,3 @@ def platform_tag(os_name: str, arch: str, libc: str) -> str:
 def _specificity(p: Platform) -> int:
     """An architecture (its own kernel numbering) outranks a C library (its own texts)."""
     return 2 * bool(p.arches) + bool(p.libc)
-
-
-def current_platform() -> str:
-    """The tag of the machine this runs on."""
-    from connerr import native
-
-    return platform_tag(native.compiled_os(), native.compiled_arch(), native.compiled_libc())

@@ -339,7 +339,7 @@ def run_probe(scenarios: Tuple[str, ...] = SCENARIOS) -> Dict[str, Any]:
 
     from connerr import native
     from connerr._version import __version__
-    from connerr.platforms import current_platform
+    from connerr.native import current_platform
 
     started = time.monotonic()
     tag = current_platform()

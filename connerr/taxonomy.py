@@ -54,75 +54,109 @@ class Kind(str, Enum):
     #: one line: what happened
     meaning: str
 
-    def __new__(cls, value: str, side: str, phase: str, retry: str, builtin: str, meaning: str) -> Kind:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.side, member.phase, member.retry = side, phase, retry
-        member.builtin, member.meaning = builtin, meaning
-        return member
+    if not TYPE_CHECKING:  # type checkers keep seeing Kind(value) as the lookup by value it is
 
-    CONNECTION_REFUSED = ("connection_refused", "remote", "connect", "safe", "ConnectionRefusedError",
-                          "Nothing accepted the connection: no listener on that port (the host answered with RST).")
-    CONNECTION_RESET = ("connection_reset", "remote", "transfer", "idempotent_only", "ConnectionResetError",
-                        "The peer (or a middlebox) reset an established connection.")
-    CONNECTION_ABORTED = ("connection_aborted", "local", "transfer", "idempotent_only", "ConnectionAbortedError",
-                          "The local stack aborted the connection (Windows: often the peer closed while we wrote).")
-    BROKEN_PIPE = ("broken_pipe", "remote", "transfer", "idempotent_only", "BrokenPipeError",
-                   "Write after the peer closed the connection.")
-    TIMED_OUT = ("timed_out", "network", "any", "idempotent_only", "TimeoutError",
-                 "No answer in time: a client timeout or the OS giving up on the peer.")
-    HOST_UNREACHABLE = ("host_unreachable", "network", "connect", "safe", "OSError",
-                        "No route to the host.")
-    NETWORK_UNREACHABLE = ("network_unreachable", "network", "connect", "safe", "OSError",
-                           "No route to the destination network.")
-    NETWORK_DOWN = ("network_down", "local", "any", "idempotent_only", "OSError",
-                    "The local network interface or stack is down.")
-    NETWORK_RESET = ("network_reset", "network", "transfer", "idempotent_only", "OSError",
-                     "The network dropped the connection (keep-alive failure, reset by the network).")
-    HOST_DOWN = ("host_down", "remote", "connect", "safe", "OSError",
-                 "The peer host is down.")
-    NOT_CONNECTED = ("not_connected", "local", "any", "no", "OSError",
-                     "The socket is not connected (used before connect, or after the peer went away).")
-    ALREADY_CONNECTED = ("already_connected", "local", "connect", "no", "OSError",
-                         "The socket is already connected.")
-    ADDRESS_IN_USE = ("address_in_use", "local", "connect", "no", "OSError",
-                      "The local address and port are already in use.")
-    ADDRESS_NOT_AVAILABLE = ("address_not_available", "local", "connect", "no", "OSError",
-                             "The requested local address does not exist on this host (or no ephemeral port is left).")
-    WOULD_BLOCK = ("would_block", "local", "any", "safe", "BlockingIOError",
-                   "A non-blocking call would block; nothing happened yet.")
-    IN_PROGRESS = ("in_progress", "local", "connect", "no", "BlockingIOError",
-                   "A non-blocking operation (usually connect) is still in progress: wait, do not retry.")
-    INTERRUPTED = ("interrupted", "local", "any", "safe", "InterruptedError",
-                   "A signal interrupted the call before it did anything.")
-    CANCELLED = ("cancelled", "local", "any", "no", "OSError",
-                 "The operation was cancelled locally (closed socket, cancelled I/O).")
-    SHUTDOWN = ("shutdown", "local", "transfer", "no", "BrokenPipeError",
-                "Send after this side shut the socket down for writing.")
-    NAME_NOT_FOUND = ("name_not_found", "network", "connect", "no", "socket.gaierror",
-                      "The host name does not exist or has no address of the wanted family.")
-    NAME_TEMPORARY_FAILURE = ("name_temporary_failure", "network", "connect", "safe", "socket.gaierror",
-                              "The resolver failed temporarily; the same name may resolve later.")
-    NAME_RESOLUTION_FAILED = ("name_resolution_failed", "network", "connect", "no", "socket.gaierror",
-                              "Name resolution failed for a reason the resolver calls permanent, or did not say.")
-    TLS_EOF = ("tls_eof", "remote", "any", "idempotent_only", "ssl.SSLEOFError",
-               "The TLS stream ended before it was complete (TCP closed without close_notify).")
-    TLS_CERTIFICATE = ("tls_certificate", "remote", "connect", "no", "ssl.SSLCertVerificationError",
-                       "The peer's certificate was not accepted (untrusted, expired, wrong name).")
-    TLS_PROTOCOL = ("tls_protocol", "remote", "any", "no", "ssl.SSLError",
-                    "The TLS exchange failed (version, cipher, alert, not TLS at all).")
-    REMOTE_DISCONNECTED = ("remote_disconnected", "remote", "transfer", "idempotent_only", "ConnectionResetError",
-                           "The peer closed the connection before a complete response (EOF, not RST).")
-    PERMISSION_DENIED = ("permission_denied", "local", "any", "no", "PermissionError",
-                         "The OS or a firewall refused the operation for this process.")
-    RESOURCE_EXHAUSTED = ("resource_exhausted", "local", "any", "safe", "OSError",
-                          "Out of descriptors, buffers, memory or ports; retry after backing off.")
-    INVALID = ("invalid", "local", "any", "no", "OSError",
-               "Invalid argument, descriptor or address passed by the caller.")
-    UNSUPPORTED = ("unsupported", "local", "any", "no", "OSError",
-                   "Operation, family, protocol or socket type not supported here.")
-    UNKNOWN = ("unknown", "unknown", "any", "no", "OSError",
-               "Not a network failure connerr recognises.")
+        def __new__(cls, value: str, side: str, phase: str, retry: str, builtin: str,  # noqa: PLR0917
+                    meaning: str) -> Kind:
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.side, member.phase, member.retry = side, phase, retry
+            member.builtin, member.meaning = builtin, meaning
+            return member
+
+    CONNECTION_REFUSED = (
+        "connection_refused", "remote", "connect", "safe", "ConnectionRefusedError",
+        "Nothing accepted the connection: no listener on that port (the host answered with RST).")
+    CONNECTION_RESET = (
+        "connection_reset", "remote", "transfer", "idempotent_only", "ConnectionResetError",
+        "The peer (or a middlebox) reset an established connection.")
+    CONNECTION_ABORTED = (
+        "connection_aborted", "local", "transfer", "idempotent_only", "ConnectionAbortedError",
+        "The local stack aborted the connection (Windows: often the peer closed while we wrote).")
+    BROKEN_PIPE = (
+        "broken_pipe", "remote", "transfer", "idempotent_only", "BrokenPipeError",
+        "Write after the peer closed the connection.")
+    TIMED_OUT = (
+        "timed_out", "network", "any", "idempotent_only", "TimeoutError",
+        "No answer in time: a client timeout or the OS giving up on the peer.")
+    HOST_UNREACHABLE = (
+        "host_unreachable", "network", "connect", "safe", "OSError",
+        "No route to the host.")
+    NETWORK_UNREACHABLE = (
+        "network_unreachable", "network", "connect", "safe", "OSError",
+        "No route to the destination network.")
+    NETWORK_DOWN = (
+        "network_down", "local", "any", "idempotent_only", "OSError",
+        "The local network interface or stack is down.")
+    NETWORK_RESET = (
+        "network_reset", "network", "transfer", "idempotent_only", "OSError",
+        "The network dropped the connection (keep-alive failure, reset by the network).")
+    HOST_DOWN = (
+        "host_down", "remote", "connect", "safe", "OSError",
+        "The peer host is down.")
+    NOT_CONNECTED = (
+        "not_connected", "local", "any", "no", "OSError",
+        "The socket is not connected (used before connect, or after the peer went away).")
+    ALREADY_CONNECTED = (
+        "already_connected", "local", "connect", "no", "OSError",
+        "The socket is already connected.")
+    ADDRESS_IN_USE = (
+        "address_in_use", "local", "connect", "no", "OSError",
+        "The local address and port are already in use.")
+    ADDRESS_NOT_AVAILABLE = (
+        "address_not_available", "local", "connect", "no", "OSError",
+        "The requested local address does not exist on this host (or no ephemeral port is left).")
+    WOULD_BLOCK = (
+        "would_block", "local", "any", "safe", "BlockingIOError",
+        "A non-blocking call would block; nothing happened yet.")
+    IN_PROGRESS = (
+        "in_progress", "local", "connect", "no", "BlockingIOError",
+        "A non-blocking operation (usually connect) is still in progress: wait, do not retry.")
+    INTERRUPTED = (
+        "interrupted", "local", "any", "safe", "InterruptedError",
+        "A signal interrupted the call before it did anything.")
+    CANCELLED = (
+        "cancelled", "local", "any", "no", "OSError",
+        "The operation was cancelled locally (closed socket, cancelled I/O).")
+    SHUTDOWN = (
+        "shutdown", "local", "transfer", "no", "BrokenPipeError",
+        "Send after this side shut the socket down for writing.")
+    NAME_NOT_FOUND = (
+        "name_not_found", "network", "connect", "no", "socket.gaierror",
+        "The host name does not exist or has no address of the wanted family.")
+    NAME_TEMPORARY_FAILURE = (
+        "name_temporary_failure", "network", "connect", "safe", "socket.gaierror",
+        "The resolver failed temporarily; the same name may resolve later.")
+    NAME_RESOLUTION_FAILED = (
+        "name_resolution_failed", "network", "connect", "no", "socket.gaierror",
+        "Name resolution failed for a reason the resolver calls permanent, or did not say.")
+    TLS_EOF = (
+        "tls_eof", "remote", "any", "idempotent_only", "ssl.SSLEOFError",
+        "The TLS stream ended before it was complete (TCP closed without close_notify).")
+    TLS_CERTIFICATE = (
+        "tls_certificate", "remote", "connect", "no", "ssl.SSLCertVerificationError",
+        "The peer's certificate was not accepted (untrusted, expired, wrong name).")
+    TLS_PROTOCOL = (
+        "tls_protocol", "remote", "any", "no", "ssl.SSLError",
+        "The TLS exchange failed (version, cipher, alert, not TLS at all).")
+    REMOTE_DISCONNECTED = (
+        "remote_disconnected", "remote", "transfer", "idempotent_only", "ConnectionResetError",
+        "The peer closed the connection before a complete response (EOF, not RST).")
+    PERMISSION_DENIED = (
+        "permission_denied", "local", "any", "no", "PermissionError",
+        "The OS or a firewall refused the operation for this process.")
+    RESOURCE_EXHAUSTED = (
+        "resource_exhausted", "local", "any", "safe", "OSError",
+        "Out of descriptors, buffers, memory or ports; retry after backing off.")
+    INVALID = (
+        "invalid", "local", "any", "no", "OSError",
+        "Invalid argument, descriptor or address passed by the caller.")
+    UNSUPPORTED = (
+        "unsupported", "local", "any", "no", "OSError",
+        "Operation, family, protocol or socket type not supported here.")
+    UNKNOWN = (
+        "unknown", "unknown", "any", "no", "OSError",
+        "Not a network failure connerr recognises.")
 
     def __str__(self) -> str:
         return str(self.value)

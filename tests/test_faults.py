@@ -10,8 +10,8 @@ from typing import Iterator
 
 import pytest
 
-from connerr.faults import MODES, FaultyServer, self_signed
 from connerr._normalize import normalize
+from connerr.faults import MODES, FaultyServer, self_signed
 from connerr.taxonomy import Kind
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"

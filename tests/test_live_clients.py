@@ -22,8 +22,8 @@ from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional, Tuple, Un
 import pytest
 from _support import WINDOWS
 
-from connerr.faults import FaultyServer, TLSFixture, self_signed
 from connerr._normalize import normalize
+from connerr.faults import FaultyServer, TLSFixture, self_signed
 from connerr.taxonomy import Kind
 
 aiohttp = pytest.importorskip("aiohttp")

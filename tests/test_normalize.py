@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connerr._diagnosis import Diagnosis
-from connerr.exceptions import from_diagnosis
 from connerr._normalize import MAX_NODES, normalize, retry_advice
+from connerr.exceptions import from_diagnosis
 from connerr.platforms import PLATFORMS
 from connerr.taxonomy import RETRY, Kind
 

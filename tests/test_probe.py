@@ -17,7 +17,7 @@ from _support import LINUX, WINDOWS
 import connerr
 from connerr import native, probe
 from connerr.cli import main
-from connerr.platforms import current_platform
+from connerr.native import current_platform
 from connerr.taxonomy import Kind
 
 K = Kind

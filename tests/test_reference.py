@@ -13,7 +13,8 @@ from _support import LINUX, WINDOWS
 
 from connerr import native, reference
 from connerr.cli import main
-from connerr.platforms import PLATFORMS, UnknownPlatformError, current_platform
+from connerr.native import current_platform
+from connerr.platforms import PLATFORMS, UnknownPlatformError
 
 HERE = current_platform()
 

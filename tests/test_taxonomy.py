@@ -9,13 +9,14 @@ import socket
 import ssl
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from connerr import exceptions
 from connerr._diagnosis import Diagnosis
-from connerr.exceptions import ConnError, class_for, from_diagnosis
 from connerr._normalize import normalize
+from connerr.exceptions import ConnError, class_for, from_diagnosis
 from connerr.taxonomy import KIND_INFO, PHASES, RETRY, SIDES, Kind
 
 DESIGN_KINDS = (  # noqa: SIM905 (the DESIGN text, verbatim)
@@ -114,3 +115,22 @@ def test_diagnosis_of_a_bare_instance_comes_from_its_class() -> None:
     exc = exceptions.BrokenPipe("gone")
     assert exc.diagnosis.kind is Kind.BROKEN_PIPE
     assert normalize(exc).kind is Kind.BROKEN_PIPE
+
+
+def test_generated_api_is_current() -> None:
+    """The exception classes and the package's exports are generated from the kind table."""
+    root = Path(__file__).resolve().parent.parent
+    tool = root / "tools" / "gen_api.py"
+    if not tool.exists():
+        pytest.skip("no tools/ beside the tests")
+    proc = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_exceptions_follow_the_kind_table() -> None:
+    assert [c for c in exceptions.__all__ if c[0].isupper()] == sorted(
+        ["ConnError", *(k.class_name for k in Kind)])
+    for kind in Kind:
+        cls = class_for(kind)
+        assert cls.kind is kind and cls.__doc__ == kind.meaning
+        assert kind.builtin.rpartition(".")[2] in {b.__name__ for b in cls.__mro__}

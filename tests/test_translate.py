@@ -14,10 +14,10 @@ from typing import AsyncIterator, NoReturn
 import pytest
 
 from connerr import exceptions
+from connerr._translate import Translator, convert, translate
 from connerr.exceptions import ConnError
 from connerr.faults import FaultyServer
 from connerr.taxonomy import Kind
-from connerr._translate import Translator, convert, translate
 
 
 def boom_reset() -> NoReturn:

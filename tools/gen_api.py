@@ -100,8 +100,14 @@ def exceptions_all() -> str:
     return "__all__ = [\n" + _wrap_names(names, "    ") + "\n]"
 
 
+def _isort_key(name: str) -> Tuple[int, str]:
+    """isort's (and ruff's) order-by-type: constants, then classes, then the rest; case-folded."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
 def init_exports() -> str:
-    public: Dict[str, str] = dict(connerr._PUBLIC)  # noqa: SLF001 - the hand-kept half of the list
+    public: Dict[str, str] = dict(connerr._PUBLIC)
     by_module: Dict[str, List[str]] = {}
     imports: List[str] = []
     for name, module in public.items():
@@ -111,14 +117,9 @@ def init_exports() -> str:
             by_module.setdefault(module, []).append(name)
     by_module.setdefault("connerr.exceptions", []).extend(exception_names())
     for module in sorted(by_module):
-        names = sorted(by_module[module])
-        items = [f"{n} as {n}" for n in names]
-        one = f"    from {module} import {', '.join(items)}"
-        if len(one) <= WIDTH:
-            imports.append(one)
-        else:
-            imports.append(f"    from {module} import (\n"
-                           + "\n".join(f"        {item}," for item in items) + "\n    )")
+        # one statement per name: how ruff's isort writes ``as`` imports (combine-as-imports off)
+        imports.extend(f"    from {module} import {name} as {name}"
+                       for name in sorted(by_module[module], key=_isort_key))
     all_names = sorted(["__version__", *public, *exception_names()])
     return ("if TYPE_CHECKING:\n" + "\n".join(imports) + "\n\n"
             + "#: the exception classes, imported from connerr.exceptions on first access\n"

@@ -1,0 +1,84 @@
+"""One rule table for exception types: normalize() and explain agree on every rule.
+
+For each rule that gives a kind, an instance of the class (the real one where the library is
+installed, else a class with the same module and name, which is all the table looks at) is
+normalized, and ``"module.Class: message"`` is explained; both must answer the rule's kind.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import List, Tuple
+
+import pytest
+
+from connerr import _rules
+from connerr._explain import explain
+from connerr._normalize import normalize
+
+#: where each library of the table keeps its exception classes (what a traceback prints)
+MODULE_OF = {
+    "builtins": "builtins", "socket": "socket", "ssl": "ssl", "http.client": "http.client",
+    "urllib.error": "urllib.error", "asyncio": "asyncio", "concurrent.futures": "concurrent.futures",
+    "urllib3": "urllib3.exceptions", "requests": "requests.exceptions", "httpx": "httpx",
+    "httpcore": "httpcore", "aiohttp": "aiohttp.client_exceptions", "websockets": "websockets.exceptions",
+    "anyio": "anyio",
+}
+MESSAGE = "something odd happened"
+
+
+def _instance(rule: _rules.TypeRule) -> Tuple[BaseException, str]:
+    """(an instance of the rule's class, its dotted name as a traceback prints it)."""
+    module_name = MODULE_OF[rule.library]
+    try:
+        cls = getattr(importlib.import_module(module_name), rule.name)
+    except (ImportError, AttributeError):
+        cls = None
+    if not (isinstance(cls, type) and issubclass(cls, BaseException)
+            and _rules.library_of(cls) == rule.library):
+        cls = type(rule.name, (Exception,), {"__module__": module_name})
+    try:
+        exc = cls(MESSAGE)
+    except Exception:  # a library class whose constructor wants more: same module and name
+        exc = type(rule.name, (Exception,), {"__module__": module_name})(MESSAGE)
+    dotted = rule.name if rule.library == "builtins" else f"{module_name}.{rule.name}"
+    return exc, dotted
+
+
+RULES_WITH_KIND: List[_rules.TypeRule] = [r for r in _rules.RULES if r.kind is not None]
+
+
+def test_every_library_has_a_module() -> None:
+    assert {r.library for r in _rules.RULES} <= set(MODULE_OF)
+
+
+def test_rule_names_are_unique_per_library() -> None:
+    keys = [(r.library, r.name) for r in _rules.RULES]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_KIND, ids=lambda r: f"{r.library}.{r.name}")
+def test_normalize_and_explain_agree(rule: _rules.TypeRule) -> None:
+    exc, dotted = _instance(rule)
+    normalized = normalize(exc)
+    best = explain(f"{dotted}: {MESSAGE}").best
+    assert normalized.kind is rule.kind, (dotted, normalized)
+    assert best is not None and best.kind is rule.kind, (dotted, best)
+    if rule.code:
+        assert best.name == rule.code
+
+
+@pytest.mark.parametrize("rule", [r for r in _rules.RULES if r.kind is None and r.phase],
+                         ids=lambda r: f"{r.library}.{r.name}")
+def test_wrappers_give_their_phase_to_both(rule: _rules.TypeRule) -> None:
+    """A wrapper around a reset: the reset decides the kind, the wrapper the phase, in both."""
+    _exc, dotted = _instance(rule)
+    best = explain(f"{dotted}: [Errno 104] Connection reset by peer").best
+    assert best is not None and best.kind == "connection_reset" and best.phase == rule.phase
+
+
+def test_plain_words_are_not_class_names() -> None:
+    assert _rules.rules_named("timeout") == []
+    assert _rules.rules_named("Timeout") == []
+    assert [r.library for r in _rules.rules_named("timeout", "socket")] == ["socket"]
+    assert {r.library for r in _rules.rules_named("ReadTimeout")} == {"requests", "httpx", "httpcore"}
