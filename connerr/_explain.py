@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
-from connerr import _aliases, _evidence, _fastindex, _rules, platforms
+from connerr import _aliases, _evidence, _fastindex, platforms
 from connerr._fastindex import DOMAINS
 from connerr.platforms import PLATFORMS, check_platform
 from connerr.taxonomy import Kind
@@ -19,6 +19,8 @@ from connerr.taxonomy import Kind
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+
+    from connerr import _rules
 else:
     from connerr._namedtuple import NamedTuple
 
@@ -156,6 +158,13 @@ def _phrases() -> Dict[str, List[str]]:
     return _phrase_index
 
 
+def _class_rules(token: str, module: str) -> List[_rules.TypeRule]:
+    """The rule table's rules for a class name in the text (the table loads on the first name)."""
+    from connerr._rules import rules_named
+
+    return rules_named(token, module)
+
+
 # -- ranking ---------------------------------------------------------------------------------------
 
 class _Entry:
@@ -257,14 +266,14 @@ class _Ranker:
                     if row_kind == kind:
                         self._add_name(name, _CLASS_NAME, f"kind {kind}")
                 continue
-            rules = _rules.rules_named(token, module)
+            rules = _class_rules(token, module)
             if rules:
-                self._class_rules(rules, module)
+                self._apply_class_rules(rules, module)
                 continue
             for alias in _aliases.by_token(token):
                 self._alias(alias)
 
-    def _class_rules(self, rules: List[_rules.TypeRule], module: str) -> None:
+    def _apply_class_rules(self, rules: List[_rules.TypeRule], module: str) -> None:
         """An exception class named in the text: the rule table's kind, phase and code."""
         kinds: Dict[Kind, _rules.TypeRule] = {}
         for rule in rules:
@@ -583,7 +592,7 @@ def _evidence_keys(text: str) -> List[Tuple[str, int]]:
         relevant = known.get(token)
         if relevant is None:
             relevant = known[token] = (token in code_names or bool(_aliases.by_token(token))
-                                       or bool(_rules.rules_named(token, module)))
+                                       or bool(_class_rules(token, module)))
         if relevant:
             out.append((token, pos))
     for hit in _evidence.find_phrases(text, _phrases()):

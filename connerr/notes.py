@@ -24,13 +24,11 @@ from typing import Dict, List, Optional, Tuple
 
 from connerr import _fastindex
 from connerr._data import read_tsv
-from connerr.platforms import check_platform
+from connerr.platforms import FAMILIES, check_platform
 
 __all__ = ["FAMILIES", "Note", "SECTIONS", "all_notes", "family_of", "format_note",
            "formatted_notes", "names", "notes_for"]
 
-#: Platform families a note can be written for (``any`` applies to all of them).
-FAMILIES: Tuple[str, ...] = ("linux", "bsd", "windows", "any")
 #: Note sections, in display order.
 SECTIONS: Tuple[str, ...] = ("operation", "cause", "not_meaning", "distinguish", "action")
 
