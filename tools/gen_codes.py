@@ -86,11 +86,13 @@ WIN32_NAMES_PATH = ROOT / "tools" / "win32_names.txt"
 # triple appears in the ``libc`` list of ``python -m ziglang targets`` (zig 0.17.0), i.e. zig ships
 # its C library headers. The registry is read from this source tree (stdlib-only, no install).
 sys.path.insert(0, str(ROOT))
+from connerr._fastindex import DOMAINS as _DOMAINS  # noqa: E402
 from connerr.platforms import REGISTRY  # noqa: E402
 
 TARGETS: Dict[str, str] = {p.tag: p.zig_target for p in REGISTRY}
 
-DOMAINS = ("eai", "errno", "win32", "winsock")
+#: the numbering domains, in the (sorted) order the rows are written
+DOMAINS = tuple(sorted(_DOMAINS))
 
 Row = Tuple[str, str, str, int, str]  # platform, domain, name, number, header
 
