@@ -50,13 +50,14 @@ def cache_dir() -> Optional[str]:
     return None if base.startswith("~") else os.path.join(base, "connerr")
 
 
-def _cache_key(sources: Tuple[str, ...]) -> Optional[Tuple[Any, ...]]:
-    """What a cached table must match: the data files' size and mtime, the interpreter's bytecode
-    tag (marshal's format) and the version."""
+def _cache_key(sources: Tuple[str, ...], builder: str) -> Optional[Tuple[Any, ...]]:
+    """What a cached table must match: the size and mtime of the data files and of the module that
+    parses them, the interpreter's bytecode tag (marshal's format) and the version."""
     from connerr._version import __version__
 
     try:
         stats = [os.stat(os.path.join(DATA_DIR, name)) for name in sources]
+        stats.append(os.stat(builder))
     except OSError:
         return None
     return (__version__, sys.implementation.cache_tag, *((st.st_size, st.st_mtime_ns) for st in stats))
@@ -74,7 +75,8 @@ def cached(table: str, sources: Tuple[str, ...], build: Callable[[], Any]) -> An
     import marshal
 
     directory = cache_dir()
-    key = _cache_key(sources) if directory is not None else None
+    builder = getattr(getattr(build, "__code__", None), "co_filename", __file__)
+    key = _cache_key(sources, builder) if directory is not None else None
     if directory is None or key is None or not sys.implementation.cache_tag:
         return build()
     from binascii import crc32
