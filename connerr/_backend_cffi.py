@@ -7,7 +7,14 @@ from typing import Tuple
 
 from connerr._native import ffi as _ffi
 from connerr._native import lib as _lib
-from connerr._native_types import BAD_ARGUMENT, Constant
+from connerr._native_types import (
+    BAD_ARGUMENT,
+    Constant,
+    check_address,
+    check_data,
+    check_timeout,
+    host_bytes,
+)
 
 _BUF = 1024
 
@@ -64,26 +71,36 @@ def _checked(code: int, what: str) -> int:
     return int(code)
 
 
+def _milliseconds(timeout: float) -> int:
+    return max(1, round(check_timeout(timeout) * 1000))
+
+
 def raw_connect(ip: str, port: int, timeout: float) -> int:
     """Connect in C; return the native error code (0 on success)."""
-    return _checked(_lib.connerr_raw_connect(ip.encode(), port, int(timeout * 1000)), "raw_connect")
+    check_address(ip, port)
+    return _checked(_lib.connerr_raw_connect(ip.encode(), port, _milliseconds(timeout)), "raw_connect")
 
 
 def raw_bind(ip: str, port: int) -> int:
     """Bind a TCP socket in C; return the native error code (0 on success)."""
+    check_address(ip, port)
     return _checked(_lib.connerr_raw_bind(ip.encode(), port), "raw_bind")
 
 
 def raw_exchange(ip: str, port: int, data: bytes, timeout: float) -> Tuple[int, int]:
-    """Connect, send ``data`` and read to the end in C; return (native code, phase)."""
+    """Connect, send ``data`` and read to the end in C; return (native code, phase).
+
+    ``timeout`` bounds the connect, the whole send (one deadline) and each receive."""
+    check_address(ip, port)
+    payload = check_data(data)
     phase = _ffi.new("int *")
-    code = _lib.connerr_raw_exchange(ip.encode(), port, data, len(data), int(timeout * 1000), phase)
+    code = _lib.connerr_raw_exchange(ip.encode(), port, payload, len(payload), _milliseconds(timeout), phase)
     return _checked(code, "raw_exchange"), int(phase[0])
 
 
 def raw_resolve(host: str) -> int:
     """``getaddrinfo`` with AI_NUMERICHOST in C; return the EAI code (0 on success)."""
-    return _checked(_lib.connerr_raw_resolve(host.encode()), "raw_resolve")
+    return _checked(_lib.connerr_raw_resolve(host_bytes(host)), "raw_resolve")
 
 
 if sys.platform == "win32":

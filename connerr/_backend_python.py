@@ -14,7 +14,7 @@ import socket
 import sys
 from typing import Optional, Tuple
 
-from connerr._native_types import Constant
+from connerr._native_types import Constant, check_address, check_data, check_timeout, host_bytes
 from connerr.platforms import os_of_sys_platform
 
 _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "i686": "x86", "i386": "x86", "ppc64le": "powerpc64"}
@@ -78,16 +78,12 @@ def _family(ip: str) -> socket.AddressFamily:
     raise ValueError(f"not a numeric IP address: {ip!r}")
 
 
-def _check_port(port: int) -> None:
-    if not 0 <= port <= 65535:
-        raise ValueError(f"port out of range: {port}")
-
-
 def raw_connect(ip: str, port: int, timeout: float) -> int:
     """Connect with :mod:`socket`; return the native error code (0 on success)."""
-    _check_port(port)
+    check_address(ip, port)
+    seconds = check_timeout(timeout)
     with socket.socket(_family(ip), socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
+        s.settimeout(seconds)
         try:
             s.connect((ip, port))
         except OSError as exc:
@@ -97,7 +93,7 @@ def raw_connect(ip: str, port: int, timeout: float) -> int:
 
 def raw_bind(ip: str, port: int) -> int:
     """Bind with :mod:`socket`; return the native error code (0 on success)."""
-    _check_port(port)
+    check_address(ip, port)
     with socket.socket(_family(ip), socket.SOCK_STREAM) as s:
         try:
             s.bind((ip, port))
@@ -107,15 +103,19 @@ def raw_bind(ip: str, port: int) -> int:
 
 
 def raw_exchange(ip: str, port: int, data: bytes, timeout: float) -> Tuple[int, int]:
-    """Connect, send and read to the end with :mod:`socket`; return (native code, phase)."""
-    _check_port(port)
+    """Connect, send and read to the end with :mod:`socket`; return (native code, phase).
+
+    ``timeout`` bounds the connect, the whole send (as ``sendall`` does) and each receive."""
+    check_address(ip, port)
+    seconds = check_timeout(timeout)
+    payload = check_data(data)
     with socket.socket(_family(ip), socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
+        s.settimeout(seconds)
         phase = 1
         try:
             s.connect((ip, port))
             phase = 2
-            s.sendall(data)
+            s.sendall(payload)
             phase = 3
             while s.recv(4096):
                 pass
@@ -126,10 +126,9 @@ def raw_exchange(ip: str, port: int, data: bytes, timeout: float) -> Tuple[int, 
 
 def raw_resolve(host: str) -> int:
     """``getaddrinfo`` with AI_NUMERICHOST; return the EAI code (0 on success)."""
+    name = host_bytes(host)
     try:
-        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+        socket.getaddrinfo(name, None, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
     except socket.gaierror as exc:
         return exc.errno or 0
-    except UnicodeError as exc:
-        raise ValueError(f"unusable host name: {host!r}") from exc
     return 0

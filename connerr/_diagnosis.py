@@ -77,8 +77,10 @@ def type_name(exc: BaseException) -> str:
 
 
 def _picklable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives a pickle round trip, else a plain ``Exception`` naming it (a library's
+    exception can hold sockets, or have an ``__init__`` that its own ``args`` do not fit)."""
     try:
-        pickle.dumps(exc)
+        pickle.loads(pickle.dumps(exc))
     except Exception:
         try:
             text = str(exc)

@@ -18,13 +18,13 @@ from connerr.taxonomy import Kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+    from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple
 
     from connerr import _rules
 else:
     from connerr._namedtuple import NamedTuple
 
-__all__ = ["Candidate", "Explanation", "explain"]
+__all__ = ["Candidate", "Explanation", "Summary", "explain", "summarize", "summarize_stream"]
 
 #: how much a number counts, by what the text around it said it is
 _NUMBER_WEIGHT = {"winerror": 10.0, "repr_winerror": 10.0, "hresult": 9.0, "errno": 8.0,
@@ -536,33 +536,79 @@ def signature(explanation: Explanation) -> Optional[Tuple[Any, ...]]:
     return None if best is None else (best.name, best.number, best.platform, best.kind)
 
 
+#: parsed lines kept per distinct evidence; beyond this the table starts over (bounded memory)
+_SUMMARY_CACHE = 4096
+#: a "line" longer than this is cut into pieces while streaming (bounded memory)
+_MAX_LINE = 1 << 20
+
+
+class _Summarizer:
+    """Groups the error lines of a log by signature, fed block by block (each block whole lines)."""
+
+    def __init__(self, platform: Optional[str]) -> None:
+        if platform is not None:
+            check_platform(platform)
+        self.platform = platform
+        self.lines = 0
+        self.cache: Dict[Tuple[str, ...], Optional[Explanation]] = {}
+        self.groups: Dict[Tuple[Any, ...], List[Any]] = {}
+
+    def feed(self, text: str) -> None:
+        """Add the lines of ``text`` (one linear pass plus one ranking per distinct evidence)."""
+        if not text:
+            return
+        self.lines += text.count("\n") + (not text.endswith("\n"))
+        by_line: Dict[int, List[str]] = {}
+        starts = _line_starts(text)
+        for item, pos in _evidence_keys(text):
+            by_line.setdefault(_line_of(starts, pos), []).append(item)
+        for line_no in sorted(by_line):
+            key: Tuple[str, ...] = tuple(sorted(set(by_line[line_no])))
+            if key not in self.cache:
+                if len(self.cache) >= _SUMMARY_CACHE:
+                    self.cache.clear()
+                start = starts[line_no]
+                end = starts[line_no + 1] - 1 if line_no + 1 < len(starts) else len(text)
+                found = explain(text[start:end][:4000], self.platform)
+                self.cache[key] = found if found.candidates else None
+            found_or_none = self.cache[key]
+            if found_or_none is None:
+                continue
+            sig = signature(found_or_none)
+            assert sig is not None
+            group = self.groups.setdefault(sig, [found_or_none, 0])
+            group[1] += 1
+
+    def summary(self) -> Summary:
+        ordered = sorted(self.groups.values(), key=lambda g: -int(g[1]))
+        return Summary(tuple((g[0], int(g[1])) for g in ordered), self.lines)
+
+
 def summarize(text: str, platform: Optional[str] = None) -> Summary:
     """Explain every line of ``text`` that carries evidence, in one linear pass plus one ranking per
     distinct evidence; lines are grouped by signature."""
-    if platform is not None:
-        check_platform(platform)
-    by_line: Dict[int, List[str]] = {}
-    starts = _line_starts(text)
-    for item, pos in _evidence_keys(text):
-        by_line.setdefault(_line_of(starts, pos), []).append(item)
-    cache: Dict[Tuple[str, ...], Optional[Explanation]] = {}
-    groups: Dict[Tuple[Any, ...], List[Any]] = {}
-    for line_no in sorted(by_line):
-        key: Tuple[str, ...] = tuple(sorted(set(by_line[line_no])))
-        if key not in cache:
-            start = starts[line_no]
-            end = starts[line_no + 1] - 1 if line_no + 1 < len(starts) else len(text)
-            found = explain(text[start:end][:4000], platform)
-            cache[key] = found if found.candidates else None
-        found_or_none = cache[key]
-        if found_or_none is None:
+    summarizer = _Summarizer(platform)
+    summarizer.feed(text)
+    return summarizer.summary()
+
+
+def summarize_stream(chunks: Iterable[str], platform: Optional[str] = None) -> Summary:
+    """:func:`summarize` over text that arrives in pieces (a file, stdin), in bounded memory."""
+    summarizer = _Summarizer(platform)
+    rest = ""
+    for chunk in chunks:
+        block = rest + chunk
+        cut = block.rfind("\n")
+        if cut == -1:
+            rest = block
+            if len(rest) > _MAX_LINE:  # a "line" without end: take it in pieces
+                summarizer.feed(rest)
+                rest = ""
             continue
-        sig = signature(found_or_none)
-        assert sig is not None
-        group = groups.setdefault(sig, [found_or_none, 0])
-        group[1] += 1
-    ordered = sorted(groups.values(), key=lambda g: -int(g[1]))
-    return Summary(tuple((g[0], int(g[1])) for g in ordered), len(starts))
+        summarizer.feed(block[:cut + 1])
+        rest = block[cut + 1:]
+    summarizer.feed(rest)
+    return summarizer.summary()
 
 
 def _line_starts(text: str) -> List[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 
@@ -10,11 +11,13 @@ from connerr._cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: typing and argparse cost connerr explain's start-up
     import argparse
-    from typing import Any, List, Optional, TextIO, Tuple
+    from typing import Any, Iterator, List, Optional, TextIO, Tuple
 
 __all__ = ["add_explain_parser", "run_explain"]
 
-_MAX_INPUT = 64 * 1024 * 1024
+#: stdin up to this size is one query (or a short log); anything longer is streamed as a log
+_HEAD = 1 << 20
+_CHUNK = 1 << 20
 
 _RETRY_TEXT = {
     "safe": "safe to retry: nothing reached the peer's application",
@@ -45,27 +48,41 @@ def run_explain(args: argparse.Namespace) -> int:
         return _usage(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
     query: List[str] = list(args.query)
     from_stdin = query == ["-"]
+    rest: Iterator[str] = iter(())
     if from_stdin:
+        if sys.stdin is None:
+            return _usage("cannot read stdin: it is closed")
         try:
-            text = sys.stdin.read(_MAX_INPUT)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            text = sys.stdin.read(_HEAD)
+            if len(text) == _HEAD:  # more to come: read the rest as it arrives, in bounded memory
+                stdin = sys.stdin
+                rest = iter(lambda: stdin.read(_CHUNK), "")
+        except (OSError, ValueError) as exc:
             return _usage(f"cannot read stdin: {exc}")
     else:
         text = " ".join(query)
-    if not text.strip():
+    if not text.strip() and len(text) < _HEAD:
         return _usage("empty query")
     from connerr import _explain as ex
 
     out = sys.stdout
     color = _use_color(out)
-    if from_stdin and text.count("\n") > 1:
-        summary = ex.summarize(text, platform)
-        if len(summary.signatures) > 1 or (summary.signatures and summary.signatures[0][1] > 3):
+    if from_stdin and (len(text) == _HEAD or text.count("\n") > 1):
+        try:
+            summary = ex.summarize_stream(itertools.chain((text,), rest), platform)
+        except (OSError, ValueError) as exc:
+            return _usage(f"cannot read stdin: {exc}")
+        if len(text) == _HEAD or len(summary.signatures) > 1 or (
+                summary.signatures and summary.signatures[0][1] > 3):
             if args.json:
                 best = [e.candidates[0].to_dict() for e, _c in summary.signatures]
                 _dump({"query": "-", "candidates": best, "summary": summary.to_dict()}, out)
-            else:
+            elif summary.signatures:
                 _print_summary(summary, out, color)
+            if not summary.signatures:
+                if not args.json:
+                    print("connerr: nothing recognised in the input", file=sys.stderr)
+                return EXIT_NOT_FOUND
             return EXIT_OK
     explanation = ex.explain(text, platform)
     if args.json:
@@ -91,7 +108,9 @@ def _dump(data: Any, out: TextIO) -> None:
 
 
 def _use_color(out: TextIO) -> bool:
-    if "NO_COLOR" in os.environ:
+    """Colour only on a terminal that can show it: not with a non-empty ``NO_COLOR`` (no-color.org)
+    nor ``TERM=dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     try:
         return out.isatty()

@@ -382,28 +382,37 @@ def _message_of(exc: BaseException) -> str:
 #: about such an exception is fixed, so the answer is too. Bounded; dict access is atomic.
 _PLAIN: Dict[Tuple[Any, ...], Dict[str, Any]] = {}
 _PLAIN_LIMIT = 4096
+#: the longest message a cached answer may hold: 4096 answers stay well under 4 MB
+_PLAIN_TEXT = 256
 _PLAIN_FIELDS = ("kind", "name", "number", "domain", "platform", "message", "notes", "retry", "side",
                  "phase", "evidence", "library", "exception")
 
 
 def _plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any, ...]]:
-    """The cache key of an ``OSError(errno, strerror)`` of a builtin class with no chain, else None."""
+    """The cache key of an ``OSError(errno, strerror)`` of a builtin class with no chain and no
+    attributes of its own (nothing else normalize reads: no ``winerror``, ``reason``, notes), with a
+    message of at most :data:`_PLAIN_TEXT` characters (the cache is bounded in bytes), else None."""
     cls = type(exc)
     if (cls.__module__ != "builtins" or not isinstance(exc, OSError) or len(exc.args) != 2
-            or exc.__cause__ is not None or exc.__context__ is not None):
+            or exc.__cause__ is not None or exc.__context__ is not None or exc.__dict__):
         return None
     number, text = exc.errno, exc.strerror
-    if type(number) is not int or type(text) is not str or exc.filename is not None:
+    if (type(number) is not int or type(text) is not str or len(text) > _PLAIN_TEXT
+            or exc.filename is not None):
         return None
     return cls, number, text, platform
 
 
 def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
-    """Classify ``exc`` (any exception, raised anywhere). Never raises.
+    """Classify ``exc`` (any exception, raised anywhere); never raises for an exception.
 
     ``platform`` is the tag of the OS the exception was raised on when that is not this machine
-    (an error logged or pickled on Windows: ``platform="windows"``).
+    (an error logged or pickled on Windows: ``platform="windows"``). Raises :class:`TypeError` when
+    ``exc`` is not an exception (use :func:`connerr.explain` for text).
     """
+    if not isinstance(exc, BaseException):
+        raise TypeError(f"normalize() takes an exception, not {type(exc).__name__}; "
+                        "connerr.explain() takes text")
     try:
         key = _plain_key(exc, platform)
         if key is not None:
@@ -422,11 +431,11 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
         return Diagnosis(
             kind=Kind.UNKNOWN, name=None, number=None, domain=None, platform=platform,
             message=_text(exc), notes=(f"connerr could not classify this: {_text(internal)}",),
-            retry="no", side="unknown", original=exc, exception=_safetype_name(exc), source=exc,
+            retry="no", side="unknown", original=exc, exception=_type_name_or_unknown(exc), source=exc,
         )
 
 
-def _safetype_name(exc: BaseException) -> str:
+def _type_name_or_unknown(exc: BaseException) -> str:
     try:
         return type_name(exc)
     except Exception:

@@ -1,21 +1,30 @@
-"""Re-raise recognised network errors as connerr's classes.
+"""Re-raise network errors as connerr's classes without breaking a single ``except`` clause.
 
 ::
 
     with connerr.translate():                 # or: async with connerr.translate():
-        requests.get(url)                     # -> connerr.ConnectionRefused, still a ConnectionRefusedError
+        requests.get(url)                     # -> still a requests.ConnectionError, now also
+                                              #    a connerr.ConnectionRefused (a ConnectionRefusedError)
 
-    @connerr.translate                        # sync functions and coroutine functions
+    @connerr.translate                        # functions, coroutines, generators, async generators
     async def fetch(): ...
 
     async with connerr.translate(session.get(url)) as response:   # wraps an async context manager
         ...
 
-The new exception is the kind's class (:func:`connerr.exceptions.class_for`), raised ``from`` the
-original, with the original's traceback and its ``errno``/``strerror``. Left untouched: exceptions
-normalize() does not recognise, exceptions recognised only by their message text unless they are
-``OSError``\\ s or come from a known network library, connerr's own exceptions, and every
-``BaseException`` that is not an ``Exception`` (KeyboardInterrupt, asyncio.CancelledError...).
+The contract:
+
+* **Superset.** A translated error is an instance of the original's class *and* of the kind's class
+  (:func:`connerr.exceptions.translated_class`): every ``except`` that caught the original still
+  catches it. It carries the original's attributes, OSError fields and ``__notes__``, its traceback,
+  and ``__cause__`` is the original. Where no such class can be made, the original is left as is.
+* **Network errors only**: kinds in :data:`connerr.taxonomy.NETWORK_KINDS`. File-system and
+  generic errors (EACCES, EBADF, EINVAL, EMFILE, EAGAIN on files, EINTR...) pass through as the
+  same object, and so do exceptions recognised only by their text (unless an ``OSError`` or a known
+  network library's), connerr's own, and every ``BaseException`` that is not an ``Exception``.
+* **Exception groups** keep their shape: members are translated in place (``derive``), so
+  ``except*`` clauses on the original classes and on connerr's both work.
+* **No reference cycles**: the raising frame does not keep the new exception alive.
 """
 
 from __future__ import annotations
@@ -26,10 +35,12 @@ from types import TracebackType
 from typing import (
     Any,
     AsyncContextManager,
+    AsyncGenerator,
     Awaitable,
     Callable,
     Generator,
     Generic,
+    List,
     Optional,
     Type,
     TypeVar,
@@ -38,33 +49,109 @@ from typing import (
 )
 
 from connerr._normalize import normalize
-from connerr.exceptions import ConnError, from_diagnosis
-from connerr.taxonomy import Kind
+from connerr._rules import safe_attr
+from connerr.exceptions import ConnError, blank_instance, translated_class
+from connerr.taxonomy import NETWORK_KINDS
 
 __all__ = ["TranslatedContextManager", "Translator", "convert", "translate"]
 
 F = TypeVar("F", bound=Callable[..., object])
 T = TypeVar("T")
 
+_OSERROR_FIELDS = ("errno", "strerror", "filename", "filename2", "characters_written")
 
-def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[ConnError]:
-    """The connerr exception ``exc`` would be translated to (not raised), or None to leave it."""
+
+def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[BaseException]:
+    """What ``exc`` is re-raised as (not raised), or None to leave it as it is.
+
+    For an exception group, a group of the same shape whose network members are translated.
+    """
     if not isinstance(exc, Exception) or isinstance(exc, ConnError):
         return None
+    if _is_group(exc):
+        return _convert_group(exc, platform)
     diagnosis = normalize(exc, platform)
-    if diagnosis.kind is Kind.UNKNOWN:
+    if diagnosis.kind not in NETWORK_KINDS:
         return None
     if diagnosis.evidence == "message" and diagnosis.library is None and not isinstance(exc, OSError):
         return None  # a ValueError that merely mentions "connection refused" is not one
-    return from_diagnosis(diagnosis)
+    cls = translated_class(diagnosis.kind, type(exc))
+    if cls is None:
+        return None
+    new = _clone(exc, cls)
+    if new is not None:
+        new.__dict__["_diagnosis"] = diagnosis
+    return new
+
+
+def _clone(exc: BaseException, cls: Type[ConnError]) -> Optional[ConnError]:
+    """An instance of ``cls`` with ``exc``'s args, attributes, OSError fields and notes (no __init__
+    runs: the original's may want other arguments than its args)."""
+    try:
+        new = blank_instance(cls, exc.args)
+        new.__dict__.update(exc.__dict__)
+        if isinstance(exc, OSError):
+            for name in _OSERROR_FIELDS:
+                try:
+                    value = getattr(exc, name)
+                except AttributeError:  # characters_written is unset unless a write was partial
+                    continue
+                if value is not None:  # a filename of None would still show in str()
+                    setattr(new, name, value)
+            winerror = safe_attr(exc, "winerror")
+            if winerror is not None and "winerror" not in new.__dict__:
+                setattr(new, "winerror", winerror)  # noqa: B010 - a read-only member on Windows
+    except Exception:  # an exotic class: leave the original untouched
+        return None
+    return new
+
+
+def _is_group(exc: BaseException) -> bool:
+    """An ``ExceptionGroup`` (3.11+ or the ``exceptiongroup`` backport): members and ``derive``."""
+    return isinstance(safe_attr(exc, "exceptions"), tuple) and callable(safe_attr(exc, "derive"))
+
+
+def _convert_group(group: BaseException, platform: Optional[str]) -> Optional[BaseException]:
+    members: List[BaseException] = []
+    changed = False
+    for member in group.exceptions:  # type: ignore[attr-defined]
+        new = convert(member, platform)
+        if new is None:
+            members.append(member)
+            continue
+        changed = True
+        new.__traceback__ = member.__traceback__
+        if not _is_group(member):
+            new.__cause__ = member
+        members.append(new)
+    if not changed:
+        return None
+    try:
+        out: BaseException = group.derive(members)  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    out.__cause__, out.__context__ = group.__cause__, group.__context__
+    out.__suppress_context__ = True  # not "during handling of" the group it replaces
+    out.__traceback__ = group.__traceback__
+    notes = safe_attr(group, "__notes__")
+    if isinstance(notes, list):
+        out.__dict__["__notes__"] = list(notes)
+    return out
 
 
 def _reraise(exc: Optional[BaseException], platform: Optional[str]) -> None:
     if exc is None:
         return
     new = convert(exc, platform)
-    if new is not None:
-        raise new.with_traceback(exc.__traceback__) from exc
+    if new is None:
+        return
+    try:
+        if isinstance(new, ConnError):
+            raise new.with_traceback(exc.__traceback__) from exc
+        raise new  # an exception group: the same group, its members translated
+    finally:
+        # this frame is in new's traceback: holding new here would keep both alive in a cycle
+        del new, exc
 
 
 class Translator:
@@ -92,28 +179,70 @@ class Translator:
         _reraise(exc, self.platform)
 
     def __call__(self, func: F) -> F:
-        platform = self.platform
-        if inspect.iscoroutinefunction(func):
+        """Decorate a function, coroutine function, generator or async generator function, or an
+        object whose ``__call__`` is one of those; signature, ``__wrapped__`` and what
+        :mod:`inspect` reports are kept."""
+        return cast(F, _wrap(func, self.platform))
 
-            @functools.wraps(func)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                try:
-                    return await func(*args, **kwargs)
-                except Exception as exc:
-                    _reraise(exc, platform)
-                    raise
 
-            return cast(F, async_wrapper)
+def _is(test: Callable[[object], bool], func: Callable[..., Any]) -> bool:
+    """``test`` of a function, or of the ``__call__`` of a callable object."""
+    return test(func) or (not inspect.isroutine(func) and test(safe_attr(func, "__call__")))
 
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+
+def _wrap(func: Callable[..., Any], platform: Optional[str]) -> Callable[..., Any]:
+    if _is(inspect.isasyncgenfunction, func):
+
+        async def async_gen_wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
+            inner = func(*args, **kwargs)
             try:
-                return func(*args, **kwargs)
+                value = await inner.__anext__()
+                while True:
+                    try:
+                        sent = yield value
+                    except GeneratorExit:
+                        await inner.aclose()
+                        raise
+                    except BaseException as thrown:
+                        value = await inner.athrow(thrown)
+                    else:
+                        value = await inner.asend(sent)
+            except StopAsyncIteration:
+                return
             except Exception as exc:
                 _reraise(exc, platform)
                 raise
 
-        return cast(F, wrapper)
+        return functools.wraps(func)(async_gen_wrapper)
+    if _is(inspect.isgeneratorfunction, func):
+
+        def gen_wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            try:
+                return (yield from func(*args, **kwargs))
+            except Exception as exc:
+                _reraise(exc, platform)
+                raise
+
+        return functools.wraps(func)(gen_wrapper)
+    if _is(inspect.iscoroutinefunction, func):
+
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await func(*args, **kwargs)
+            except Exception as exc:
+                _reraise(exc, platform)
+                raise
+
+        return functools.wraps(func)(async_wrapper)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:
+            _reraise(exc, platform)
+            raise
+
+    return functools.wraps(func)(wrapper)
 
 
 class TranslatedContextManager(Generic[T]):
@@ -166,21 +295,20 @@ def translate(target: AsyncContextManager[T], *,
 
 
 def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
-    """Context manager, decorator or async-context-manager wrapper re-raising recognised errors.
+    """Context manager, decorator or async-context-manager wrapper re-raising network errors as
+    connerr's classes (see the module documentation for the contract).
 
     ``translate()`` / ``translate(platform="windows")``: a context manager usable with ``with``
-    and ``async with``, and as a decorator. ``@translate`` decorates a function or coroutine
-    function directly. ``translate(cm)`` wraps an async context manager such as aiohttp's
-    ``session.get(url)``.
+    and ``async with``, and as a decorator. ``@translate`` decorates a function directly (sync,
+    async, generator, async generator, or an object with such a ``__call__``). ``translate(cm)``
+    wraps an async context manager such as aiohttp's ``session.get(url)``.
     """
     if target is None:
         # a Translator holds nothing but its platform: the default one is shared
         return _DEFAULT if platform is None else Translator(platform)
-    translator = Translator(platform)
     if hasattr(target, "__aenter__") and hasattr(target, "__aexit__"):
         return TranslatedContextManager(target, platform)
     if callable(target):
-        return translator(target)
+        return Translator(platform)(target)
     raise TypeError(f"translate() takes a function, a coroutine function or an async context "
                     f"manager, not {type(target).__name__}")
-

@@ -171,20 +171,71 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def run(argv: Optional[List[str]] = None) -> None:
-    """Console-script entry point.
+    """Console-script entry point: :func:`main`, then exit with its code, never with a traceback.
 
-    A reader that stops early (``connerr explain 10053 | head -3``) closes the pipe: that is not an
-    error of the query, so the exit code stays what ``main`` returned and no traceback is printed.
+    * A reader that stops early (``connerr explain 10053 | head -3``) closes the pipe: not an error
+      of the query, so the exit code stays what ``main`` returned.
+    * Ctrl-C ends with one line and exit code 130 (128 + SIGINT), as shells do.
+    * A closed standard output (``>&-``) is a usage error (exit 2); text the output's encoding
+      cannot show is replaced, never an error.
     """
     code = EXIT_USAGE
     try:
-        code = main(argv)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        import os
+        if sys.stdout is None:
+            _say("connerr: error: standard output is closed")
+        else:
+            _tolerate_encodings()
+            code = main(argv)
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        _say("connerr: interrupted")
+        code = EXIT_INTERRUPTED
+    except OSError as exc:
+        if _is_closed_pipe(exc):
+            code = EXIT_OK  # the reader had what it wanted
+        else:
+            _say(f"connerr: error: {exc}")
+            code = EXIT_USAGE
+        _silence_stdout()
+    sys.exit(code)
 
-        # Python flushes stdout again at exit: point it at devnull so that flush cannot fail
+
+#: 128 + SIGINT, what a shell reports for a command ended by Ctrl-C
+EXIT_INTERRUPTED = 130
+
+
+def _say(line: str) -> None:
+    if sys.stderr is not None:
+        try:  # noqa: SIM105 - contextlib stays off the start-up path
+            print(line, file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+
+
+def _tolerate_encodings() -> None:
+    """Replace what the streams' encodings cannot carry (``PYTHONIOENCODING=ascii``, ``LC_ALL=C``)."""
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:  # noqa: SIM105 - contextlib stays off the start-up path
+                reconfigure(errors="backslashreplace" if stream is sys.stderr else "replace")
+            except (OSError, ValueError):
+                pass
+
+
+def _is_closed_pipe(exc: OSError) -> bool:
+    """The reader went away: EPIPE, or EINVAL from a write on Windows' closed pipe."""
+    import errno
+
+    return isinstance(exc, BrokenPipeError) or (sys.platform == "win32" and exc.errno == errno.EINVAL)
+
+
+def _silence_stdout() -> None:
+    """Python flushes stdout again at exit: point it at devnull so that flush cannot fail."""
+    import os
+
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        code = EXIT_OK
-    sys.exit(code)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -59,6 +59,7 @@ import threading
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Tuple, Type
 
 from connerr._diagnosis import Diagnosis, type_name
+from connerr._rules import safe_attr
 from connerr.taxonomy import Kind
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ __all__ = [
     "Interrupted", "Invalid", "NameNotFound", "NameResolutionFailed", "NameTemporaryFailure", "NetworkDown",
     "NetworkReset", "NetworkUnreachable", "NotConnected", "PermissionDenied", "RemoteDisconnected",
     "ResourceExhausted", "Shutdown", "TimedOut", "TlsCertificate", "TlsEof", "TlsProtocol", "Unknown",
-    "Unsupported", "WouldBlock", "class_for", "from_diagnosis",
+    "Unsupported", "WouldBlock", "blank_instance", "class_for", "from_diagnosis", "translated_class",
 ]
 # -- end of generated __all__
 
@@ -80,6 +81,15 @@ class ConnError(Exception):
     """Root of every connerr exception; never raised directly."""
 
     kind: ClassVar[Kind] = Kind.UNKNOWN
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # A translated class (:func:`translated_class`) is rebuilt from its kind and original class;
+        # no __init__ runs (the original's may want other arguments than its args), and the state
+        # (attributes, OSError fields, __notes__, the diagnosis) is set afterwards.
+        original = type(self).__dict__.get("_connerr_original")
+        if original is not None and not _picklable(original):
+            original = None  # a class pickle cannot find (a local class): the kind's own class
+        return (_rebuild, (type(self).kind, original, self.args), _state(self))
 
     @property
     def diagnosis(self) -> Diagnosis:
@@ -323,6 +333,91 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: (kind, original class) -> the class that is both, or None where Python cannot combine them
+_TRANSLATED: Dict[Tuple[Kind, type], Optional[Type[ConnError]]] = {}
+#: at most this many pairs (a program has few exception classes; a full table translates no more)
+_TRANSLATED_LIMIT = 1024
+_translated_lock = threading.Lock()
+_OSERROR_FIELDS = ("errno", "strerror", "filename", "filename2", "winerror", "characters_written")
+
+
+def translated_class(kind: Kind, original: type) -> Optional[Type[ConnError]]:
+    """The class of ``kind`` that is also ``original``: a subclass of both, built once per pair.
+
+    ``except original`` and ``except connerr.<Kind class>`` both catch its instances; the original's
+    methods come first, so ``str()`` and ``repr()`` read as before. None when Python cannot make
+    such a class (incompatible layouts, a final class) or the table of pairs is full.
+    """
+    key = (kind, original)
+    if key in _TRANSLATED:
+        return _TRANSLATED[key]
+    base = class_for(kind)
+    with _translated_lock:  # one class per pair, however many threads ask first
+        if key in _TRANSLATED:
+            return _TRANSLATED[key]
+        if len(_TRANSLATED) >= _TRANSLATED_LIMIT:
+            return None
+        cls = base if issubclass(base, original) else _combine(base, original)
+        _TRANSLATED[key] = cls
+        return cls
+
+
+def _combine(base: Type[ConnError], original: type) -> Optional[Type[ConnError]]:
+    # It presents itself as the original (name, module, str, repr: tracebacks and logs read as
+    # before); what connerr adds is its kind, its diagnosis and the classes it also is.
+    namespace = {"__module__": original.__module__, "__qualname__": original.__qualname__,
+                 "__doc__": original.__doc__, "__str__": original.__str__, "__repr__": original.__repr__,
+                 "kind": base.kind, "diagnosis": ConnError.diagnosis, "__reduce__": ConnError.__reduce__,
+                 "_connerr_original": original}
+    for bases in ((original, base), (base, original)):
+        try:
+            return type(original.__name__, bases, namespace)
+        except TypeError:  # layout conflict or inconsistent MRO: try the other order
+            continue
+    return None
+
+
+def _picklable(value: object) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+def _state(exc: BaseException) -> Dict[str, Any]:
+    """What pickle restores with ``__setstate__``: the picklable attributes and OSError's fields."""
+    state = {k: v for k, v in exc.__dict__.items() if _picklable(v)}
+    if isinstance(exc, OSError):
+        for name in _OSERROR_FIELDS:
+            try:
+                value = getattr(exc, name)
+            except AttributeError:  # characters_written is unset unless a write was partial
+                continue
+            if value is not None and _picklable(value):  # a None filename would show in str()
+                state[name] = value
+    return state
+
+
+def _rebuild(kind: Kind, original: Optional[type], args: Tuple[Any, ...]) -> ConnError:
+    """Unpickle a connerr exception (the state is set by ``__setstate__`` afterwards)."""
+    cls = (translated_class(kind, original) if original is not None else None) or class_for(kind)
+    return blank_instance(cls, args)
+
+
+def blank_instance(cls: Type[ConnError], args: Tuple[Any, ...]) -> ConnError:
+    """An instance of ``cls`` with ``args`` and no ``__init__`` run (an original's ``__init__`` may
+    want other arguments than its args)."""
+    try:
+        exc = cls.__new__(cls, *args)
+    except TypeError:  # "EOFError.__new__(X) is not safe": the layout's own base makes it
+        exc = cls.__base__.__new__(cls, *args)
+    exc.args = args
+    return exc
+
+
 def class_for(kind: Kind) -> Type[ConnError]:
     """The exception class of ``kind``."""
     name = kind.class_name
@@ -335,10 +430,10 @@ def class_for(kind: Kind) -> Type[ConnError]:
 def _args_from(source: Optional[BaseException], message: str) -> Tuple[Any, ...]:
     """Constructor args keeping ``.errno``/``.strerror`` (and, on Windows, ``.winerror``)."""
     if isinstance(source, OSError):
-        number = source.errno
-        text = source.strerror
+        number = safe_attr(source, "errno")
+        text = safe_attr(source, "strerror")
         if isinstance(number, int) and not isinstance(number, bool) and isinstance(text, str):
-            winerror = getattr(source, "winerror", None)
+            winerror = safe_attr(source, "winerror")
             if sys.platform == "win32" and isinstance(winerror, int):
                 return (number, text, None, winerror)
             return (number, text)

@@ -6,7 +6,9 @@ pure-Python fallback (``BACKEND == "python"``). Set ``CONNERR_NO_EXTENSION=1`` t
 Available everywhere: ``compiled_os``, ``compiled_arch``, ``compiled_libc``, ``constants``,
 ``strerror``, ``raw_connect``, ``raw_bind``, ``raw_exchange``, ``raw_resolve``.
 cffi backend only: ``gai_strerror``, ``last_socket_error``; on Windows also ``format_message``.
-The raw_* calls raise :class:`ValueError` for unusable arguments (a non-numeric IP, a bad port).
+Both backends take the same arguments and give the same results for them: the raw_* calls raise
+:class:`TypeError` for arguments of the wrong type and :class:`ValueError` for unusable ones (a
+non-numeric IP, a NUL byte, a port outside 0..65535, a timeout not above 0).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from connerr import _fastindex
@@ -80,7 +81,8 @@ class Record:
     domain: str
     kind: str
     reason: str
-    platforms: Mapping[str, PlatformEntry] = field(default_factory=dict)
+    #: platform tag -> the code there (read-only: the index's own table)
+    platforms: Mapping[str, PlatformEntry] = field(default_factory=lambda: MappingProxyType({}))
     anchors: Optional[Anchor] = None
 
     def to_dict(self) -> Dict[str, Any]:
@@ -114,7 +116,8 @@ class _Index:
             kind, reason = self.kinds.get(name, ("unknown", "no kind recorded"))
             entries = {tag: self._entry(tag, domain, name, numbers[tag]) for tag in PLATFORMS
                        if tag in numbers}
-            out[(domain, name)] = Record(name, domain, kind, reason, entries, self.anchors.get(name))
+            out[(domain, name)] = Record(name, domain, kind, reason, MappingProxyType(entries),
+                                         self.anchors.get(name))
         return out
 
     @cached_property

@@ -2,8 +2,9 @@
 
 :class:`Kind` is the one kind table: every member carries a one-line meaning, the ``side`` that
 caused it (``local``, ``remote``, ``network``, ``unknown``), the ``phase`` it usually happens in
-(``connect``, ``transfer``, ``close``, ``any``), ``retry`` advice and the ``builtin`` exception
-CPython raises for it on Linux:
+(``connect``, ``transfer``, ``close``, ``any``), ``retry`` advice, whether it is a failure of
+``network`` I/O (only those are translated) and the ``builtin`` exception CPython raises for it on
+Linux:
 
 * ``safe``: nothing reached the peer's application; any request may be sent again.
 * ``idempotent_only``: the request may have been processed; resend only idempotent ones.
@@ -20,11 +21,11 @@ from types import MappingProxyType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Mapping, NamedTuple, Tuple
+    from typing import FrozenSet, Mapping, NamedTuple, Tuple
 else:
     from connerr._namedtuple import NamedTuple
 
-__all__ = ["DIAGNOSIS_PHASES", "KIND_INFO", "PHASES", "RETRY", "SIDES", "Kind", "KindInfo"]
+__all__ = ["DIAGNOSIS_PHASES", "KIND_INFO", "NETWORK_KINDS", "PHASES", "RETRY", "SIDES", "Kind", "KindInfo"]
 
 SIDES: Tuple[str, ...] = ("local", "remote", "network", "unknown")
 #: When a kind usually happens.
@@ -39,7 +40,7 @@ RETRY: Tuple[str, ...] = ("safe", "idempotent_only", "no")
 class Kind(str, Enum):
     """What went wrong, independent of OS, numbering and library (stable: part of the public contract).
 
-    Each member is written ``value, side, phase, retry, builtin, meaning``.
+    Each member is written ``value, side, phase, retry, network, builtin, meaning``.
     """
 
     _value_: str
@@ -49,6 +50,9 @@ class Kind(str, Enum):
     phase: str
     #: retry advice when nothing more is known: safe, idempotent_only or no
     retry: str
+    #: a failure of network I/O (what :func:`connerr.translate` re-raises); False for kinds that
+    #: files, pipes and arguments share (would_block, interrupted, permission_denied, invalid...)
+    network: bool
     #: the builtin exception CPython raises for this kind on Linux (dotted for module classes)
     builtin: str
     #: one line: what happened
@@ -56,106 +60,106 @@ class Kind(str, Enum):
 
     if not TYPE_CHECKING:  # type checkers keep seeing Kind(value) as the lookup by value it is
 
-        def __new__(cls, value: str, side: str, phase: str, retry: str, builtin: str,  # noqa: PLR0917
-                    meaning: str) -> Kind:
+        def __new__(cls, value: str, side: str, phase: str, retry: str, network: bool,  # noqa: PLR0917
+                    builtin: str, meaning: str) -> Kind:
             member = str.__new__(cls, value)
             member._value_ = value
-            member.side, member.phase, member.retry = side, phase, retry
+            member.side, member.phase, member.retry, member.network = side, phase, retry, network
             member.builtin, member.meaning = builtin, meaning
             return member
 
     CONNECTION_REFUSED = (
-        "connection_refused", "remote", "connect", "safe", "ConnectionRefusedError",
+        "connection_refused", "remote", "connect", "safe", True, "ConnectionRefusedError",
         "Nothing accepted the connection: no listener on that port (the host answered with RST).")
     CONNECTION_RESET = (
-        "connection_reset", "remote", "transfer", "idempotent_only", "ConnectionResetError",
+        "connection_reset", "remote", "transfer", "idempotent_only", True, "ConnectionResetError",
         "The peer (or a middlebox) reset an established connection.")
     CONNECTION_ABORTED = (
-        "connection_aborted", "local", "transfer", "idempotent_only", "ConnectionAbortedError",
+        "connection_aborted", "local", "transfer", "idempotent_only", True, "ConnectionAbortedError",
         "The local stack aborted the connection (Windows: often the peer closed while we wrote).")
     BROKEN_PIPE = (
-        "broken_pipe", "remote", "transfer", "idempotent_only", "BrokenPipeError",
+        "broken_pipe", "remote", "transfer", "idempotent_only", True, "BrokenPipeError",
         "Write after the peer closed the connection.")
     TIMED_OUT = (
-        "timed_out", "network", "any", "idempotent_only", "TimeoutError",
+        "timed_out", "network", "any", "idempotent_only", True, "TimeoutError",
         "No answer in time: a client timeout or the OS giving up on the peer.")
     HOST_UNREACHABLE = (
-        "host_unreachable", "network", "connect", "safe", "OSError",
+        "host_unreachable", "network", "connect", "safe", True, "OSError",
         "No route to the host.")
     NETWORK_UNREACHABLE = (
-        "network_unreachable", "network", "connect", "safe", "OSError",
+        "network_unreachable", "network", "connect", "safe", True, "OSError",
         "No route to the destination network.")
     NETWORK_DOWN = (
-        "network_down", "local", "any", "idempotent_only", "OSError",
+        "network_down", "local", "any", "idempotent_only", True, "OSError",
         "The local network interface or stack is down.")
     NETWORK_RESET = (
-        "network_reset", "network", "transfer", "idempotent_only", "OSError",
+        "network_reset", "network", "transfer", "idempotent_only", True, "OSError",
         "The network dropped the connection (keep-alive failure, reset by the network).")
     HOST_DOWN = (
-        "host_down", "remote", "connect", "safe", "OSError",
+        "host_down", "remote", "connect", "safe", True, "OSError",
         "The peer host is down.")
     NOT_CONNECTED = (
-        "not_connected", "local", "any", "no", "OSError",
+        "not_connected", "local", "any", "no", True, "OSError",
         "The socket is not connected (used before connect, or after the peer went away).")
     ALREADY_CONNECTED = (
-        "already_connected", "local", "connect", "no", "OSError",
+        "already_connected", "local", "connect", "no", True, "OSError",
         "The socket is already connected.")
     ADDRESS_IN_USE = (
-        "address_in_use", "local", "connect", "no", "OSError",
+        "address_in_use", "local", "connect", "no", True, "OSError",
         "The local address and port are already in use.")
     ADDRESS_NOT_AVAILABLE = (
-        "address_not_available", "local", "connect", "no", "OSError",
+        "address_not_available", "local", "connect", "no", True, "OSError",
         "The requested local address does not exist on this host (or no ephemeral port is left).")
     WOULD_BLOCK = (
-        "would_block", "local", "any", "safe", "BlockingIOError",
+        "would_block", "local", "any", "safe", False, "BlockingIOError",
         "A non-blocking call would block; nothing happened yet.")
     IN_PROGRESS = (
-        "in_progress", "local", "connect", "no", "BlockingIOError",
+        "in_progress", "local", "connect", "no", True, "BlockingIOError",
         "A non-blocking operation (usually connect) is still in progress: wait, do not retry.")
     INTERRUPTED = (
-        "interrupted", "local", "any", "safe", "InterruptedError",
+        "interrupted", "local", "any", "safe", False, "InterruptedError",
         "A signal interrupted the call before it did anything.")
     CANCELLED = (
-        "cancelled", "local", "any", "no", "OSError",
+        "cancelled", "local", "any", "no", False, "OSError",
         "The operation was cancelled locally (closed socket, cancelled I/O).")
     SHUTDOWN = (
-        "shutdown", "local", "transfer", "no", "BrokenPipeError",
+        "shutdown", "local", "transfer", "no", True, "BrokenPipeError",
         "Send after this side shut the socket down for writing.")
     NAME_NOT_FOUND = (
-        "name_not_found", "network", "connect", "no", "socket.gaierror",
+        "name_not_found", "network", "connect", "no", True, "socket.gaierror",
         "The host name does not exist or has no address of the wanted family.")
     NAME_TEMPORARY_FAILURE = (
-        "name_temporary_failure", "network", "connect", "safe", "socket.gaierror",
+        "name_temporary_failure", "network", "connect", "safe", True, "socket.gaierror",
         "The resolver failed temporarily; the same name may resolve later.")
     NAME_RESOLUTION_FAILED = (
-        "name_resolution_failed", "network", "connect", "no", "socket.gaierror",
+        "name_resolution_failed", "network", "connect", "no", True, "socket.gaierror",
         "Name resolution failed for a reason the resolver calls permanent, or did not say.")
     TLS_EOF = (
-        "tls_eof", "remote", "any", "idempotent_only", "ssl.SSLEOFError",
+        "tls_eof", "remote", "any", "idempotent_only", True, "ssl.SSLEOFError",
         "The TLS stream ended before it was complete (TCP closed without close_notify).")
     TLS_CERTIFICATE = (
-        "tls_certificate", "remote", "connect", "no", "ssl.SSLCertVerificationError",
+        "tls_certificate", "remote", "connect", "no", True, "ssl.SSLCertVerificationError",
         "The peer's certificate was not accepted (untrusted, expired, wrong name).")
     TLS_PROTOCOL = (
-        "tls_protocol", "remote", "any", "no", "ssl.SSLError",
+        "tls_protocol", "remote", "any", "no", True, "ssl.SSLError",
         "The TLS exchange failed (version, cipher, alert, not TLS at all).")
     REMOTE_DISCONNECTED = (
-        "remote_disconnected", "remote", "transfer", "idempotent_only", "ConnectionResetError",
+        "remote_disconnected", "remote", "transfer", "idempotent_only", True, "ConnectionResetError",
         "The peer closed the connection before a complete response (EOF, not RST).")
     PERMISSION_DENIED = (
-        "permission_denied", "local", "any", "no", "PermissionError",
+        "permission_denied", "local", "any", "no", False, "PermissionError",
         "The OS or a firewall refused the operation for this process.")
     RESOURCE_EXHAUSTED = (
-        "resource_exhausted", "local", "any", "safe", "OSError",
+        "resource_exhausted", "local", "any", "safe", False, "OSError",
         "Out of descriptors, buffers, memory or ports; retry after backing off.")
     INVALID = (
-        "invalid", "local", "any", "no", "OSError",
+        "invalid", "local", "any", "no", False, "OSError",
         "Invalid argument, descriptor or address passed by the caller.")
     UNSUPPORTED = (
-        "unsupported", "local", "any", "no", "OSError",
+        "unsupported", "local", "any", "no", False, "OSError",
         "Operation, family, protocol or socket type not supported here.")
     UNKNOWN = (
-        "unknown", "unknown", "any", "no", "OSError",
+        "unknown", "unknown", "any", "no", False, "OSError",
         "Not a network failure connerr recognises.")
 
     def __str__(self) -> str:
@@ -191,3 +195,5 @@ class KindInfo(NamedTuple):
 #: Kind -> metadata, read-only.
 KIND_INFO: Mapping[Kind, KindInfo] = MappingProxyType(
     {kind: KindInfo(kind, kind.meaning, kind.side, kind.phase, kind.retry, kind.builtin) for kind in Kind})
+#: The kinds of network I/O failures: what :func:`connerr.translate` re-raises as connerr's classes.
+NETWORK_KINDS: FrozenSet[Kind] = frozenset(kind for kind in Kind if kind.network)

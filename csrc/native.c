@@ -11,6 +11,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifndef _WIN32
+#include <time.h>
+#endif
 
 #define CONNERR_BAD_ARGUMENT (-1)
 
@@ -177,19 +180,36 @@ static int set_blocking(connerr_socket s, int blocking)
 #endif
 }
 
-static void set_timeouts(connerr_socket s, int timeout_ms)
+/* Milliseconds of a monotonic clock. */
+static long long now_ms(void)
+{
+#ifdef _WIN32
+    return (long long)GetTickCount64();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+}
+
+/* SO_RCVTIMEO or SO_SNDTIMEO of s, in milliseconds. */
+static void set_timeout(connerr_socket s, int option, int timeout_ms)
 {
 #ifdef _WIN32
     DWORD ms = (DWORD)timeout_ms;
-    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof(ms));
-    setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof(ms));
+    setsockopt(s, SOL_SOCKET, option, (const char *)&ms, sizeof(ms));
 #else
     struct timeval tv;
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
-    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    setsockopt(s, SOL_SOCKET, option, &tv, sizeof(tv));
 #endif
+}
+
+static void set_timeouts(connerr_socket s, int timeout_ms)
+{
+    set_timeout(s, SO_RCVTIMEO, timeout_ms);
+    set_timeout(s, SO_SNDTIMEO, timeout_ms);
 #ifdef SO_NOSIGPIPE
     {
         int one = 1;
@@ -306,6 +326,7 @@ int connerr_raw_exchange(const char *ip, int port, const char *data, size_t len,
     connerr_socket s;
     char buf[4096];
     int rc;
+    long long deadline;
     if (phase == NULL || (data == NULL && len > 0))
         return CONNERR_BAD_ARGUMENT;
     *phase = 1;
@@ -313,11 +334,24 @@ int connerr_raw_exchange(const char *ip, int port, const char *data, size_t len,
     if (rc != 0)
         return rc;
     *phase = 2;
+    /* one deadline for the whole send, as Python's sendall() has: each send() gets what is left */
+    deadline = now_ms() + timeout_ms;
     while (len > 0) {
         int chunk = len > 65536 ? 65536 : (int)len;
-        int sent = (int)send(s, data, chunk, CONNERR_SEND_FLAGS);
+        long long left = deadline - now_ms();
+        int sent;
+        if (left <= 0) {
+            connerr_close_socket(s);
+            return CONNERR_TIMEDOUT;
+        }
+        set_timeout(s, SO_SNDTIMEO, (int)left);
+        sent = (int)send(s, data, chunk, CONNERR_SEND_FLAGS);
         if (sent < 0) {
             rc = connerr_last_socket_error();
+#ifndef _WIN32
+            if (rc == EAGAIN || rc == EWOULDBLOCK)
+                rc = ETIMEDOUT; /* SO_SNDTIMEO expired */
+#endif
             connerr_close_socket(s);
             return rc;
         }

@@ -137,5 +137,10 @@ def test_colour_only_on_a_tty_and_never_with_no_color(monkeypatch: pytest.Monkey
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert _explain_cli._use_color(_Tty()) and not _explain_cli._use_color(io.StringIO())
-    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _explain_cli._use_color(_Tty())
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: only a non-empty value turns colour off
+    assert _explain_cli._use_color(_Tty())
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
     assert not _explain_cli._use_color(_Tty())

@@ -7,43 +7,14 @@ normalized, and ``"module.Class: message"`` is explained; both must answer the r
 
 from __future__ import annotations
 
-import importlib
-from typing import List, Tuple
+from typing import List
 
 import pytest
+from _support import MESSAGE, MODULE_OF, rule_instance
 
 from connerr import _rules
 from connerr._explain import explain
 from connerr._normalize import normalize
-
-#: where each library of the table keeps its exception classes (what a traceback prints)
-MODULE_OF = {
-    "builtins": "builtins", "socket": "socket", "ssl": "ssl", "http.client": "http.client",
-    "urllib.error": "urllib.error", "asyncio": "asyncio", "concurrent.futures": "concurrent.futures",
-    "urllib3": "urllib3.exceptions", "requests": "requests.exceptions", "httpx": "httpx",
-    "httpcore": "httpcore", "aiohttp": "aiohttp.client_exceptions", "websockets": "websockets.exceptions",
-    "anyio": "anyio",
-}
-MESSAGE = "something odd happened"
-
-
-def _instance(rule: _rules.TypeRule) -> Tuple[BaseException, str]:
-    """(an instance of the rule's class, its dotted name as a traceback prints it)."""
-    module_name = MODULE_OF[rule.library]
-    try:
-        cls = getattr(importlib.import_module(module_name), rule.name)
-    except (ImportError, AttributeError):
-        cls = None
-    if not (isinstance(cls, type) and issubclass(cls, BaseException)
-            and _rules.library_of(cls) == rule.library):
-        cls = type(rule.name, (Exception,), {"__module__": module_name})
-    try:
-        exc = cls(MESSAGE)
-    except Exception:  # a library class whose constructor wants more: same module and name
-        exc = type(rule.name, (Exception,), {"__module__": module_name})(MESSAGE)
-    dotted = rule.name if rule.library == "builtins" else f"{module_name}.{rule.name}"
-    return exc, dotted
-
 
 RULES_WITH_KIND: List[_rules.TypeRule] = [r for r in _rules.RULES if r.kind is not None]
 
@@ -59,7 +30,7 @@ def test_rule_names_are_unique_per_library() -> None:
 
 @pytest.mark.parametrize("rule", RULES_WITH_KIND, ids=lambda r: f"{r.library}.{r.name}")
 def test_normalize_and_explain_agree(rule: _rules.TypeRule) -> None:
-    exc, dotted = _instance(rule)
+    exc, dotted = rule_instance(rule)
     normalized = normalize(exc)
     best = explain(f"{dotted}: {MESSAGE}").best
     assert normalized.kind is rule.kind, (dotted, normalized)
@@ -72,7 +43,7 @@ def test_normalize_and_explain_agree(rule: _rules.TypeRule) -> None:
                          ids=lambda r: f"{r.library}.{r.name}")
 def test_wrappers_give_their_phase_to_both(rule: _rules.TypeRule) -> None:
     """A wrapper around a reset: the reset decides the kind, the wrapper the phase, in both."""
-    _exc, dotted = _instance(rule)
+    _exc, dotted = rule_instance(rule)
     best = explain(f"{dotted}: [Errno 104] Connection reset by peer").best
     assert best is not None and best.kind == "connection_reset" and best.phase == rule.phase
 

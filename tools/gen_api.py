@@ -96,7 +96,7 @@ def _wrap_names(names: List[str], indent: str, width: int = WIDTH) -> str:
 
 
 def exceptions_all() -> str:
-    names = sorted([*exception_names(), "class_for", "from_diagnosis"])
+    names = sorted([*exception_names(), "blank_instance", "class_for", "from_diagnosis", "translated_class"])
     return "__all__ = [\n" + _wrap_names(names, "    ") + "\n]"
 
 
