@@ -92,9 +92,10 @@ def kinds_fragment() -> str:
     """The kind table (``connerr.Kind``) as the taxonomy page shows it."""
     from connerr.taxonomy import Kind
 
-    rows = [(_kind_ref(k.value), k.side, k.phase, k.retry,
+    rows = [(_kind_ref(k.value), k.side, k.phase, k.retry, "yes" if k.network else "no",
              f"`{k.class_name}` ({_cell(k.builtin)})", _cell(k.meaning)) for k in Kind]
-    return HEADER + _table(("kind", "side", "phase", "retry", "class (also derives from)", "meaning"), rows)
+    return HEADER + _table(("kind", "side", "phase", "retry", "network", "class (also derives from)",
+                            "meaning"), rows)
 
 
 def platforms_page() -> str:
