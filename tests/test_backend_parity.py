@@ -24,9 +24,8 @@ try:
 except ImportError:  # pragma: no cover - an install without the extension
     _backend_cffi = None  # type: ignore[assignment]
 
-BACKENDS = [pytest.param(_backend_python, id="python"),
-            pytest.param(_backend_cffi, id="cffi",
-                         marks=pytest.mark.skipif(_backend_cffi is None, reason="the extension is not built"))]
+NO_EXTENSION = pytest.mark.skipif(_backend_cffi is None, reason="the extension is not built")
+BACKENDS = [pytest.param(_backend_python, id="python"), pytest.param(_backend_cffi, id="cffi", marks=NO_EXTENSION)]
 TIMED_OUT = 10060 if WINDOWS else errno.ETIMEDOUT
 
 
@@ -38,7 +37,7 @@ def _both(call: Callable[[ModuleType], Any]) -> Tuple[Any, Any]:
     for backend in (_backend_python, _backend_cffi):
         try:
             out.append(call(backend))
-        except Exception as exc:  # noqa: BLE001 - the type is the result
+        except Exception as exc:  # the type is the result
             out.append(type(exc))
     return out[0], out[1]
 
