@@ -64,7 +64,7 @@ def test_ctrl_c_is_one_line_and_exit_130() -> None:
     proc.stdin.flush()
     time.sleep(3)  # started, and blocked reading the rest of stdin
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and err == b"connerr: interrupted\n", err
 
 
@@ -73,7 +73,7 @@ def test_stdin_beyond_any_buffer_is_read_to_the_end() -> None:
     lines: List[str] = []
     for i in range(60_000):
         if i % 3 == 0:
-            lines.append(f"2024-05-01 worker-{i} ERROR ConnectionResetError: [Errno 104] Connection reset by peer")
+            lines.append(f"2024-05-01 w-{i} ERROR ConnectionResetError: [Errno 104] Connection reset by peer")
         else:
             lines.append(f"2024-05-01 worker-{i} INFO request {i} served in {i % 97} ms")
     data = ("\n".join(lines) + "\n").encode()
@@ -92,8 +92,8 @@ def _on_a_terminal(env: Dict[str, str]) -> bytes:
     leader, follower = pty.openpty()
     try:
         inherited = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
-        proc = subprocess.Popen([*CONNERR, "explain", "ECONNRESET"], stdout=follower, stderr=subprocess.DEVNULL,
-                                env={**inherited, **env})
+        proc = subprocess.Popen([*CONNERR, "explain", "ECONNRESET"], stdout=follower,
+                                stderr=subprocess.DEVNULL, env={**inherited, **env})
         os.close(follower)
         chunks = []
         while True:
