@@ -63,7 +63,7 @@ def _native_code(exc: OSError) -> int:
     winerror: Optional[int] = getattr(exc, "winerror", None)
     if winerror is not None:
         return winerror
-    if isinstance(exc, TimeoutError) and exc.errno is None:
+    if isinstance(exc, (TimeoutError, socket.timeout)) and exc.errno is None:  # socket.timeout: 3.9
         return errno.ETIMEDOUT
     return exc.errno or 0
 
