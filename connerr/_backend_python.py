@@ -22,7 +22,8 @@ _ARCH_ALIASES = {"amd64": "x86_64", "arm64": "aarch64", "i686": "x86", "i386": "
 
 def compiled_os() -> str:
     """The OS this interpreter runs on (``sys.platform`` spelled as the C backend does)."""
-    return os_of_sys_platform(sys.platform)
+    version = platform.uname().version if sys.platform.startswith("sunos") else ""
+    return os_of_sys_platform(sys.platform, version)
 
 
 def compiled_arch() -> str:

@@ -91,6 +91,12 @@ class ConnError(Exception):
             original = None  # a class pickle cannot find (a local class): the kind's own class
         return (_rebuild, (type(self).kind, original, self.args), _state(self))
 
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        # setattr, not __dict__.update: OSError's fields are descriptors (PyPy has no
+        # BaseException.__setstate__ doing this)
+        for name, value in state.items():
+            setattr(self, name, value)
+
     @property
     def diagnosis(self) -> Diagnosis:
         """The diagnosis this exception was raised from (one built from its class if none)."""
@@ -368,6 +374,7 @@ def _combine(base: Type[ConnError], original: type) -> Optional[Type[ConnError]]
     namespace = {"__module__": original.__module__, "__qualname__": original.__qualname__,
                  "__doc__": original.__doc__, "__str__": original.__str__, "__repr__": original.__repr__,
                  "kind": base.kind, "diagnosis": ConnError.diagnosis, "__reduce__": ConnError.__reduce__,
+                 "__setstate__": ConnError.__setstate__,
                  "_connerr_original": original}
     for bases in ((original, base), (base, original)):
         try:

@@ -36,15 +36,16 @@ class Platform(NamedTuple):
     family: str
     #: the OS name as both native backends report it (``compiled_os()``)
     os: str
-    #: the ``sys.platform`` prefix of that OS
-    sys_platform: str
+    #: the ``sys.platform`` prefixes of that OS
+    sys_platforms: Tuple[str, ...]
     #: CPU architecture prefixes that select this tag on its OS (empty: any other architecture)
     arches: Tuple[str, ...]
     #: the C library that selects this tag on its OS ("" : any other)
     libc: str
     #: the C library whose headers and texts the data records
     data_libc: str
-    #: the zig target whose headers give the numbers (``tools/gen_codes.py``)
+    #: the zig target whose headers give the numbers (``tools/gen_codes.py``); "" when zig has no
+    #: headers for it and the numbers come from ``tools/sources/<tag>.tsv`` (pinned upstream sources)
     zig_target: str
     #: message set of the ``strerror`` texts (``messages.tsv`` column ``msgset``), "" if unsourced
     strerror_set: str
@@ -60,6 +61,10 @@ class Platform(NamedTuple):
     marks: Tuple[Tuple[str, float], ...] = ()
     #: further message sets whose texts this platform's C library also prints (inference only)
     similar_sets: Tuple[str, ...] = ()
+    #: CPU architecture prefixes whose numbering this tag does not cover (reported as ``unknown``)
+    other_arches: Tuple[str, ...] = ()
+    #: the prefix ``platform.uname().version`` has on this OS, where two tags share a ``sys.platform``
+    uname_version: str = ""
 
     @property
     def message_sets(self) -> Tuple[str, ...]:
@@ -74,38 +79,39 @@ _LINUX_MARKS = (("/home/", 1.0), ("/usr/lib/python3", 1.0), ("/dist-packages/", 
 #: The registry, in display order. A tag with ``arches`` or ``libc`` wins over the plain tag of its OS.
 REGISTRY: Tuple[Platform, ...] = (
     # asm-generic numbering: x86, x86-64, arm, aarch64, riscv, s390x...
-    Platform("linux", "linux", "linux", "linux", (), "", "glibc", "x86_64-linux-gnu",
-             "linux-glibc", "linux-glibc", "", "negative", 0.6, _LINUX_MARKS),
+    Platform("linux", "linux", "linux", ("linux",), (), "", "glibc", "x86_64-linux-gnu",
+             "linux-glibc", "linux-glibc", "", "negative", 0.6, _LINUX_MARKS,
+             other_arches=("alpha", "hppa", "parisc")),  # their own numbering, which zig has no headers for
     # musl: the same numbers as asm-generic, its own texts
-    Platform("linux-musl", "linux", "linux", "linux", (), "musl", "musl", "x86_64-linux-musl",
+    Platform("linux-musl", "linux", "linux", ("linux",), (), "musl", "musl", "x86_64-linux-musl",
              "linux-musl", "linux-musl", "", "negative", 0.2, (("alpine", 1.5), ("musl", 1.5))),
     # MIPS has its own numbering (ECONNRESET 131), the same for o32 and n64; glibc's texts by name
-    Platform("linux-mips", "linux", "linux", "linux", ("mips",), "", "glibc", "mips64el-linux-gnuabi64",
+    Platform("linux-mips", "linux", "linux", ("linux",), ("mips",), "", "glibc", "mips64el-linux-gnuabi64",
              "linux-glibc", "linux-glibc", "", "negative", 0.1),
     # SPARC: BSD-like numbering (ECONNRESET 54); only sparc64 has glibc
-    Platform("linux-sparc", "linux", "linux", "linux", ("sparc",), "", "glibc", "sparc64-linux-gnu",
+    Platform("linux-sparc", "linux", "linux", ("linux",), ("sparc",), "", "glibc", "sparc64-linux-gnu",
              "linux-glibc", "linux-glibc", "", "negative", 0.1),
     # PowerPC: asm-generic plus EDEADLOCK 58
-    Platform("linux-powerpc", "linux", "linux", "linux", ("powerpc", "ppc"), "", "glibc",
+    Platform("linux-powerpc", "linux", "linux", ("linux",), ("powerpc", "ppc"), "", "glibc",
              "powerpc64le-linux-gnu", "linux-glibc", "linux-glibc", "", "negative", 0.1),
     # the macOS SDK headers as zig ships them (any-darwin-any)
-    Platform("darwin", "bsd", "darwin", "darwin", (), "", "system", "aarch64-macos-none",
+    Platform("darwin", "bsd", "darwin", ("darwin",), (), "", "system", "aarch64-macos-none",
              "darwin", "darwin", "", "positive", 0.4,
              (("/users/", 2.0), ("/library/frameworks/", 2.0), ("/opt/homebrew/", 2.0),
               (".framework/", 1.0), ("macos", 1.0), ("darwin", 1.0))),
-    Platform("freebsd", "bsd", "freebsd", "freebsd", (), "", "system", "x86_64-freebsd-none",
+    Platform("freebsd", "bsd", "freebsd", ("freebsd",), (), "", "system", "x86_64-freebsd-none",
              "freebsd", "freebsd", "", "positive", 0.15, (("freebsd", 1.0),)),
-    Platform("netbsd", "bsd", "netbsd", "netbsd", (), "", "system", "x86_64-netbsd-none",
+    Platform("netbsd", "bsd", "netbsd", ("netbsd",), (), "", "system", "x86_64-netbsd-none",
              "netbsd", "netbsd", "", "positive", 0.1, (("netbsd", 1.0),)),
-    Platform("openbsd", "bsd", "openbsd", "openbsd", (), "", "system", "x86_64-openbsd-none",
+    Platform("openbsd", "bsd", "openbsd", ("openbsd",), (), "", "system", "x86_64-openbsd-none",
              "openbsd", "openbsd", "", "negative", 0.1, (("openbsd", 1.0),)),
     # mingw-w64 headers (the only Windows libc zig ships); the C runtime's errno texts, FormatMessage
-    Platform("windows", "windows", "windows", "win32", (), "", "msvcrt", "x86_64-windows-gnu",
+    Platform("windows", "windows", "windows", ("win32",), (), "", "msvcrt", "x86_64-windows-gnu",
              "windows-crt", "windows", "windows", "winsock", 0.5,
              (("\\site-packages\\", 2.0), ("\\lib\\", 1.0), ("appdata\\", 2.0), ("win32", 1.0),
               ("windows", 1.0), ("proactor", 1.0))),
     # wasi-libc (WASI preview 1): musl's numbering; no verified source of its texts, which are musl's
-    Platform("wasi", "", "wasi", "wasi", (), "", "wasi-libc", "wasm32-wasi-musl",
+    Platform("wasi", "", "wasi", ("wasi",), (), "", "wasi-libc", "wasm32-wasi-musl",
              "", "", "", "negative", 0.1, (("wasi", 1.0),), similar_sets=("linux-musl",)),
 )
 
@@ -137,23 +143,27 @@ def platforms_printing(message_set: str) -> Tuple[str, ...]:
     return tuple(p.tag for p in REGISTRY if message_set in p.message_sets)
 
 
-def os_of_sys_platform(sys_platform: str) -> str:
-    """The OS name (as :func:`connerr.native.compiled_os` spells it) of a ``sys.platform`` value."""
-    for p in REGISTRY:
-        if sys_platform.startswith(p.sys_platform):
-            return p.os
-    return "unknown"
+def os_of_sys_platform(sys_platform: str, uname_version: str = "") -> str:
+    """The OS name (as :func:`connerr.native.compiled_os` spells it) of a ``sys.platform`` value;
+    ``uname_version`` (``platform.uname().version``) decides between tags that share one."""
+    found = [p for p in REGISTRY if sys_platform.startswith(p.sys_platforms)
+             and uname_version.startswith(p.uname_version)]
+    found.sort(key=lambda p: -len(p.uname_version))
+    return found[0].os if found else "unknown"
 
 
 def platform_tag(os_name: str, arch: str, libc: str) -> str:
     """The tag for an OS, CPU architecture and C library as :mod:`connerr.native` reports them.
 
-    An OS outside the registry keeps its own name, which matches no data.
+    An OS outside the registry keeps its own name, which matches no data; an architecture whose
+    numbering the data does not cover (Linux on alpha or parisc) is ``unknown``, never a wrong tag.
     """
     best: Optional[Platform] = None
     for p in REGISTRY:
         if p.os != os_name or (p.arches and not arch.startswith(p.arches)) or (p.libc and p.libc != libc):
             continue
+        if p.other_arches and arch.startswith(p.other_arches):
+            return "unknown"
         if best is None or _specificity(p) > _specificity(best):
             best = p
     return best.tag if best is not None else os_name

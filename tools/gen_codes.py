@@ -89,7 +89,11 @@ sys.path.insert(0, str(ROOT))
 from connerr._fastindex import DOMAINS as _DOMAINS  # noqa: E402
 from connerr.platforms import REGISTRY  # noqa: E402
 
-TARGETS: Dict[str, str] = {p.tag: p.zig_target for p in REGISTRY}
+TARGETS: Dict[str, str] = {p.tag: p.zig_target for p in REGISTRY if p.zig_target}
+# The platforms zig has no headers for: their numbers are extracted from pinned upstream sources
+# into tools/sources/<tag>.tsv (each row with its repo@commit:path), and copied from there.
+SOURCES_DIR = ROOT / "tools" / "sources"
+EXTRACTS: Dict[str, str] = {p.tag: f"tools/sources/{p.tag}.tsv" for p in REGISTRY if not p.zig_target}
 
 #: the numbering domains, in the (sorted) order the rows are written
 DOMAINS = tuple(sorted(_DOMAINS))
@@ -468,6 +472,22 @@ def extract_platform(tag: str, lib_dir: Path, win32: List[str]) -> List[Row]:
     return rows
 
 
+def extracted_platform(tag: str) -> List[Row]:
+    """The rows of a platform whose numbers come from ``tools/sources/<tag>.tsv``."""
+    path = ROOT / EXTRACTS[tag]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows: List[Row] = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        field = dict(zip(header, line.split("\t")))
+        if field["domain"] not in DOMAINS:
+            raise RuntimeError(f"{path}: unknown domain {field['domain']!r}")
+        rows.append((tag, field["domain"], field["name"], int(field["number"]), field["number_source"]))
+    return rows
+
+
 # --------------------------------------------------------------------------
 # Output files.
 # --------------------------------------------------------------------------
@@ -483,7 +503,8 @@ def render_tsv(rows: List[Row]) -> str:
 
 def render_meta() -> str:
     """codes.meta.json text."""
-    meta = {"generator": GENERATOR, "targets": dict(TARGETS), "zig": ZIG_VERSION}
+    meta = {"generator": GENERATOR, "targets": dict(TARGETS), "extracts": dict(EXTRACTS),
+            "zig": ZIG_VERSION}
     return json.dumps(meta, indent=1, sort_keys=True) + "\n"
 
 
@@ -513,6 +534,7 @@ def generate(jobs: Optional[int] = None) -> Dict[str, str]:
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda tag: extract_platform(tag, lib_dir, win32), TARGETS))
     rows = [row for platform_rows in results for row in platform_rows]
+    rows += [row for tag in EXTRACTS for row in extracted_platform(tag)]
     keys = [(r[0], r[1], r[2]) for r in rows]
     if len(keys) != len(set(keys)):
         raise RuntimeError("duplicate (platform, domain, name) rows")

@@ -104,14 +104,19 @@ def platforms_page() -> str:
 
     rows = []
     for p in REGISTRY:
-        detect = f"`sys.platform` {p.sys_platform}*"
+        detect = "`sys.platform` " + " or ".join(f"{v}*" for v in p.sys_platforms)
+        if p.uname_version:
+            detect += f", uname version {p.uname_version}*"
         if p.arches:
             detect += ", CPU " + "/".join(f"{a}*" for a in p.arches)
         if p.libc:
             detect += f", libc {p.libc}"
+        if p.other_arches:
+            detect += ", not CPU " + "/".join(f"{a}*" for a in p.other_arches)
         texts = ", ".join(p.message_sets) or "(none sourced)"
+        numbers = f"`{p.zig_target}` headers" if p.zig_target else f"`tools/sources/{p.tag}.tsv`"
         rows.append((f"{{ref}}`{p.tag} <{_label('platform', p.tag)}>`", p.family or "-", _cell(detect),
-                     f"`{p.zig_target}` ({p.data_libc})", _cell(texts), p.eai))
+                     f"{numbers} ({p.data_libc})", _cell(texts), p.eai))
     return (HEADER + "(reference-platforms)=\n\n# Platforms\n\n"
             "The platform registry, `connerr.platforms.REGISTRY`: how each tag is recognised at run "
             "time, its note family, where its numbers come from (the zig target whose headers "
