@@ -91,10 +91,10 @@ class ConnError(Exception):
             original = None  # a class pickle cannot find (a local class): the kind's own class
         return (_rebuild, (type(self).kind, original, self.args), _state(self))
 
-    def __setstate__(self, state: Dict[str, Any]) -> None:
+    def __setstate__(self, state: Optional[Dict[str, Any]]) -> None:
         # setattr, not __dict__.update: OSError's fields are descriptors (PyPy has no
         # BaseException.__setstate__ doing this)
-        for name, value in state.items():
+        for name, value in (state or {}).items():
             setattr(self, name, value)
 
     @property
