@@ -66,7 +66,7 @@ class Candidate(NamedTuple):
     winerror: Optional[int] = None
     #: how libuv, Rust, Go, MSVC STL, Boost and CPython classify it (anchors.tsv), if recorded
     anchors: Mapping[str, str] = _NO_MAPPING
-    #: a runtime or variant the evidence matched (``android-bionic``, ``windows-fr-FR``, ``node``)
+    #: a runtime or variant the evidence matched (``windows-fr-FR``, ``node``)
     variant: Optional[str] = None
     #: what in the query supported this answer (``"winerror 10053"``, ``"linux-glibc text"``...)
     reasons: Tuple[str, ...] = ()

@@ -73,8 +73,7 @@ class Platform(NamedTuple):
         return tuple(dict.fromkeys(s for s in sets if s))
 
 
-_LINUX_MARKS = (("/home/", 1.0), ("/usr/lib/python3", 1.0), ("/dist-packages/", 1.0), ("linux", 0.5),
-                ("/data/data/com.termux", 2.0), ("android", 1.0))
+_LINUX_MARKS = (("/home/", 1.0), ("/usr/lib/python3", 1.0), ("/dist-packages/", 1.0), ("linux", 0.5))
 
 #: The registry, in display order. A tag with ``arches`` or ``libc`` wins over the plain tag of its OS.
 REGISTRY: Tuple[Platform, ...] = (
@@ -94,11 +93,18 @@ REGISTRY: Tuple[Platform, ...] = (
     # PowerPC: asm-generic plus EDEADLOCK 58
     Platform("linux-powerpc", "linux", "linux", ("linux",), ("powerpc", "ppc"), "", "glibc",
              "powerpc64le-linux-gnu", "linux-glibc", "linux-glibc", "", "negative", 0.1),
+    # Android: the kernel's asm-generic numbering on every ABI, bionic's texts, BSD-style positive EAI
+    Platform("android", "linux", "android", ("android",), (), "", "bionic", "",
+             "android-bionic", "android-bionic", "", "positive", 0.15,
+             (("/data/data/com.termux", 2.0), ("android", 1.5), ("bionic", 1.0))),
     # the macOS SDK headers as zig ships them (any-darwin-any)
     Platform("darwin", "bsd", "darwin", ("darwin",), (), "", "system", "aarch64-macos-none",
              "darwin", "darwin", "", "positive", 0.4,
              (("/users/", 2.0), ("/library/frameworks/", 2.0), ("/opt/homebrew/", 2.0),
               (".framework/", 1.0), ("macos", 1.0), ("darwin", 1.0))),
+    # iOS: Darwin's numbers and texts (zig's Mac Catalyst target: the iOS ABI on the same SDK headers)
+    Platform("ios", "bsd", "ios", ("ios",), (), "", "system", "aarch64-maccatalyst-none",
+             "darwin", "darwin", "", "positive", 0.05, (("iphoneos", 1.5), ("iphone", 1.0))),
     Platform("freebsd", "bsd", "freebsd", ("freebsd",), (), "", "system", "x86_64-freebsd-none",
              "freebsd", "freebsd", "", "positive", 0.15, (("freebsd", 1.0),)),
     Platform("netbsd", "bsd", "netbsd", ("netbsd",), (), "", "system", "x86_64-netbsd-none",
@@ -110,6 +116,29 @@ REGISTRY: Tuple[Platform, ...] = (
              "windows-crt", "windows", "windows", "winsock", 0.5,
              (("\\site-packages\\", 2.0), ("\\lib\\", 1.0), ("appdata\\", 2.0), ("win32", 1.0),
               ("windows", 1.0), ("proactor", 1.0))),
+    Platform("dragonfly", "bsd", "dragonfly", ("dragonfly",), (), "", "system", "",
+             "dragonfly", "dragonfly", "", "positive", 0.03, (("dragonfly", 1.5),)),
+    # illumos and Oracle Solaris share sys.platform "sunos5"; Solaris 11's uname version is "11.x"
+    Platform("illumos", "", "illumos", ("sunos",), (), "", "illumos-libc", "",
+             "illumos", "illumos", "", "positive", 0.03,
+             (("illumos", 1.5), ("omnios", 1.5), ("openindiana", 1.5), ("smartos", 1.5))),
+    Platform("solaris", "", "solaris", ("sunos",), (), "", "solaris-libc", "",
+             "", "", "", "positive", 0.03, (("solaris", 1.5),), uname_version="11."),
+    Platform("aix", "", "aix", ("aix",), (), "", "aix-libc", "",
+             "", "", "", "positive", 0.03, (("aix", 1.0),)),
+    # Haiku: POSIX errors are negative, from B_POSIX_ERROR_BASE
+    Platform("haiku", "", "haiku", ("haiku",), (), "", "haiku-libroot", "",
+             "haiku", "haiku", "", "positive", 0.02, (("haiku", 1.5),)),
+    # GNU/Hurd: glibc, Mach-style errno values (0x40000000 + n)
+    Platform("hurd", "", "hurd", ("gnu",), (), "", "glibc", "",
+             "hurd-glibc", "hurd-glibc", "", "negative", 0.02, (("hurd", 1.5),)),
+    # Cygwin and MSYS2: newlib's numbering, Cygwin's texts
+    Platform("cygwin", "", "cygwin", ("cygwin", "msys"), (), "", "newlib", "",
+             "cygwin", "cygwin", "", "positive", 0.05, (("cygwin", 1.5), ("/cygdrive/", 2.0), ("msys", 1.0))),
+    # emscripten (Pyodide): WASI-style numbering with emscripten's own changes, its copy of musl's texts;
+    # ranked above wasi, whose numbers it shares: Pyodide is where CPython on wasm mostly runs
+    Platform("emscripten", "", "emscripten", ("emscripten",), (), "", "emscripten-musl", "",
+             "emscripten", "emscripten", "", "negative", 0.12, (("pyodide", 2.0), ("emscripten", 1.5))),
     # wasi-libc (WASI preview 1): musl's numbering; no verified source of its texts, which are musl's
     Platform("wasi", "", "wasi", ("wasi",), (), "", "wasi-libc", "wasm32-wasi-musl",
              "", "", "", "negative", 0.1, (("wasi", 1.0),), similar_sets=("linux-musl",)),

@@ -260,6 +260,9 @@ def python_view(
                 "OSError", None, None,
                 "Modules/socketmodule.c set_gaierror: EAI_SYSTEM -> set_error() (errno of the call)",
             )
+        if platform == "windows" and name in _WINDOWS_SDK_EAI:
+            value, why = _WINDOWS_SDK_EAI[name]
+            return PythonView("socket.gaierror", value, None, why)
         return PythonView("socket.gaierror", number, None,
                           "Modules/socketmodule.c set_gaierror: gaierror(error, gai_strerror)")
     if platform == "windows":
@@ -282,6 +285,16 @@ def python_view(
     if exc == "OSError":
         rule += ": no entry -> OSError"
     return PythonView(exc, number, None, rule)
+
+
+#: EAI codes whose value in CPython on Windows (built with Microsoft's SDK) differs from the mingw-w64
+#: header the data's numbers come from: name -> (value Python shows, why).
+_WINDOWS_SDK_EAI: Dict[str, Tuple[int, str]] = {
+    "EAI_NODATA": (11001, "python.org builds use Microsoft's SDK, whose ws2tcpip.h has "
+                          "'#define EAI_NODATA EAI_NONAME' (11001, WSAHOST_NOT_FOUND; the same line in "
+                          "reactos/reactos@0e6d0ba9ede4:sdk/include/psdk/ws2tcpip.h), so socket.EAI_NODATA "
+                          "is 11001 there; mingw-w64's ws2tcpip.h says 11004 (WSANO_DATA)"),
+}
 
 
 def windows_python_errno(name: str) -> Optional[int]:

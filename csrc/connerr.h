@@ -37,9 +37,17 @@ typedef int connerr_socket;
 #  define connerr_close_socket close
 #endif
 
-/* The OS this binary was compiled for, from the compiler's predefined macros. */
-#if defined(_WIN32)
+/* The OS this binary was compiled for, from the compiler's predefined macros (the names of
+ * connerr/platforms.py's registry: its `os` column). */
+#if defined(__APPLE__)
+#  include <TargetConditionals.h>
+#endif
+#if defined(__CYGWIN__)
+#  define CONNERR_OS "cygwin"
+#elif defined(_WIN32)
 #  define CONNERR_OS "windows"
+#elif defined(__APPLE__) && defined(TARGET_OS_IOS) && TARGET_OS_IOS
+#  define CONNERR_OS "ios"
 #elif defined(__APPLE__)
 #  define CONNERR_OS "darwin"
 #elif defined(__FreeBSD__)
@@ -48,10 +56,26 @@ typedef int connerr_socket;
 #  define CONNERR_OS "netbsd"
 #elif defined(__OpenBSD__)
 #  define CONNERR_OS "openbsd"
+#elif defined(__DragonFly__)
+#  define CONNERR_OS "dragonfly"
+#elif defined(__EMSCRIPTEN__)
+#  define CONNERR_OS "emscripten"
 #elif defined(__wasi__)
 #  define CONNERR_OS "wasi"
+#elif defined(__ANDROID__)
+#  define CONNERR_OS "android"
 #elif defined(__linux__)
 #  define CONNERR_OS "linux"
+#elif defined(__illumos__)
+#  define CONNERR_OS "illumos"
+#elif defined(__sun)
+#  define CONNERR_OS "solaris"
+#elif defined(_AIX)
+#  define CONNERR_OS "aix"
+#elif defined(__HAIKU__)
+#  define CONNERR_OS "haiku"
+#elif defined(__GNU__)
+#  define CONNERR_OS "hurd"
 #else
 #  define CONNERR_OS "unknown"
 #endif

@@ -66,7 +66,7 @@ def test_real_world_string(case: Case) -> None:
     assert best is not None, case.query
     got = (best.name or "", best.number, best.platform or "" if case.name else "", best.kind)
     want = (case.name, case.number, case.platform, case.kind or best.kind)
-    assert got == want, f"{case.query!r}: {[c.to_dict()['evidence'] for c in result.candidates[:3]]}"
+    assert got == want, f"{case.query!r}: {[c.to_dict()['reasons'] for c in result.candidates[:3]]}"
     if case.name:
         assert best.platform, "a code answer names its platform"
 

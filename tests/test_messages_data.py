@@ -12,6 +12,8 @@ from typing import Dict, List, Set, Tuple
 
 import pytest
 
+from connerr.platforms import REGISTRY
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "connerr" / "data"
 
@@ -24,7 +26,7 @@ KINDS = {
     "tls_protocol", "remote_disconnected", "permission_denied", "resource_exhausted", "invalid",
     "unsupported", "unknown",
 }
-MSGSETS = {"linux-glibc", "linux-musl", "darwin", "freebsd", "netbsd", "openbsd", "windows-crt", "windows"}
+MSGSETS = {s for p in REGISTRY for s in p.message_sets}  # the registry's message sets
 FIELDS = {"strerror", "gai_strerror", "title", "description", "formatmessage"}
 
 

@@ -67,6 +67,16 @@ def test_eai_convention_matches_the_numbers() -> None:
     ("darwin", "aarch64", "system", "darwin"),
     ("windows", "x86_64", "msvcrt", "windows"),
     ("wasi", "wasm32", "system", "wasi"),
+    ("android", "aarch64", "bionic", "android"),
+    ("ios", "aarch64", "system", "ios"),
+    ("emscripten", "wasm32", "system", "emscripten"),
+    ("cygwin", "x86_64", "system", "cygwin"),
+    ("illumos", "x86_64", "system", "illumos"),
+    ("solaris", "sparc", "system", "solaris"),  # no Linux numbering on SPARC Solaris
+    ("aix", "powerpc64", "system", "aix"),
+    ("dragonfly", "x86_64", "system", "dragonfly"),
+    ("haiku", "x86_64", "system", "haiku"),
+    ("hurd", "x86_64", "glibc", "hurd"),
     ("plan9", "x86_64", "system", "plan9"),  # not in the registry: its own name, which matches no data
     ("linux", "alpha", "glibc", "unknown"),  # a numbering of its own the data does not cover
     ("linux", "hppa", "glibc", "unknown"),
@@ -75,12 +85,17 @@ def test_platform_tag(os_name: str, arch: str, libc: str, tag: str) -> None:
     assert platforms.platform_tag(os_name, arch, libc) == tag
 
 
-@pytest.mark.parametrize(("value", "os_name"), [
-    ("linux", "linux"), ("win32", "windows"), ("darwin", "darwin"), ("freebsd14", "freebsd"),
-    ("netbsd10", "netbsd"), ("openbsd7", "openbsd"), ("wasi", "wasi"), ("sunos5", "unknown"),
+@pytest.mark.parametrize(("value", "uname_version", "os_name"), [
+    ("linux", "", "linux"), ("win32", "", "windows"), ("darwin", "", "darwin"), ("freebsd14", "", "freebsd"),
+    ("netbsd10", "", "netbsd"), ("openbsd7", "", "openbsd"), ("wasi", "", "wasi"),
+    ("android", "", "android"), ("ios", "", "ios"), ("emscripten", "", "emscripten"),
+    ("cygwin", "", "cygwin"), ("msys", "", "cygwin"), ("aix7", "", "aix"), ("dragonfly6", "", "dragonfly"),
+    ("haiku1", "", "haiku"), ("gnu0", "", "hurd"),
+    ("sunos5", "omnios-r151046-2bd7ae3f1c", "illumos"), ("sunos5", "illumos-7ac0a3d21e", "illumos"),
+    ("sunos5", "11.4.0.15.0", "solaris"), ("plan9", "", "unknown"),
 ])
-def test_os_of_sys_platform(value: str, os_name: str) -> None:
-    assert platforms.os_of_sys_platform(value) == os_name
+def test_os_of_sys_platform(value: str, uname_version: str, os_name: str) -> None:
+    assert platforms.os_of_sys_platform(value, uname_version) == os_name
 
 
 def test_both_backends_detect_this_machine_alike(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,6 +97,7 @@ TARGETS: Tuple[Target, ...] = (
     # headers: the data's own triples, and the other CPU of each OS (errno numbers are per OS there)
     Target("aarch64-macos-none", "aarch64-macos-none", "darwin", "headers"),
     Target("x86_64-macos-none", "x86_64-macos-none", "darwin", "headers"),
+    Target("aarch64-maccatalyst-none", "aarch64-maccatalyst-none", "ios", "headers"),
     Target("x86_64-freebsd-none", "x86_64-freebsd-none", "freebsd", "headers"),
     Target("aarch64-freebsd-none", "aarch64-freebsd-none", "freebsd", "headers"),
     Target("x86_64-netbsd-none", "x86_64-netbsd-none", "netbsd", "headers"),

@@ -157,6 +157,28 @@ def message_rows(shared: Path) -> List[Row]:
     return out
 
 
+SOURCES = ROOT / "tools" / "sources"
+
+
+def extracted_message_rows() -> List[Row]:
+    """The texts of the platforms zig has no headers for, from their tools/sources/<tag>.tsv (each
+    row extracted from a pinned upstream source, with its repo@commit:path)."""
+    out: List[Row] = []
+    for platform in REGISTRY:
+        if platform.zig_target:
+            continue
+        path = SOURCES / f"{platform.tag}.tsv"
+        header, rows = read_tsv(path)
+        _check_header(path, header, ("domain", "name", "number", "number_source", "text", "text_source"))
+        for domain, name, number, _number_source, text, text_source in rows:
+            msgset = platform.gai_set if domain == "eai" else platform.strerror_set
+            if not msgset or not text:
+                continue  # no sourced text: the platform's entry stays "missing"
+            field = "gai_strerror" if domain == "eai" else "strerror"
+            out.append(_row((msgset, domain, name, number), field, text, text_source))
+    return out
+
+
 def _row(ident: Tuple[str, str, str, str], field: str, text: str, source: str) -> Row:
     msgset, domain, name, number = ident
     where = f"{msgset}/{domain}/{name}/{field}"
@@ -204,7 +226,7 @@ def render(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def build(shared: Path) -> Dict[Path, str]:
     """Return {output path: content} for every generated file."""
-    messages = sort_messages(message_rows(shared))
+    messages = sort_messages([*message_rows(shared), *extracted_message_rows()])
     a_header, a_rows = anchor_rows(shared)
     return {
         DATA / "messages.tsv": render(MESSAGES_HEADER, messages),
