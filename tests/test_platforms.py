@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,25 @@ def test_no_second_list_of_platforms() -> None:
     files += [p for p in (extension, ROOT / "tools" / "gen_codes.py", ROOT / "tools" / "import_reference.py")
               if p.exists()]
     assert {str(p.name): _tag_lists(p) for p in files if _tag_lists(p)} == {}
+
+
+@pytest.mark.parametrize(("value", "uname_version", "tag"), [
+    ("android", "", "android"), ("ios", "", "ios"), ("emscripten", "", "emscripten"),
+    ("cygwin", "", "cygwin"), ("msys", "", "cygwin"),
+    ("sunos5", "omnios-r151050-0b4e5a6d", "illumos"), ("sunos5", "11.4.81.193.1", "solaris"),
+    ("aix7", "", "aix"), ("dragonfly6", "", "dragonfly"), ("haiku1", "", "haiku"), ("gnu0", "", "hurd"),
+    ("darwin", "", "darwin"), ("win32", "", "windows"),
+])
+def test_the_python_backend_detects_each_sys_platform(monkeypatch: pytest.MonkeyPatch, value: str,
+                                                       uname_version: str, tag: str) -> None:
+    """What the pure-Python backend reports where the OS itself is not available: simulated."""
+    import platform as stdlib_platform
+
+    from connerr import _backend_python
+
+    real_uname = stdlib_platform.uname()
+    monkeypatch.setattr(sys, "platform", value)
+    monkeypatch.setattr(stdlib_platform, "uname", lambda: real_uname._replace(version=uname_version))
+    monkeypatch.setattr(stdlib_platform, "libc_ver", lambda *a, **k: ("", ""))
+    found = platforms.platform_tag(_backend_python.compiled_os(), "x86_64", _backend_python.compiled_libc())
+    assert found == tag
