@@ -83,3 +83,23 @@ def test_two_sources_agree_except_where_recorded() -> None:
 
 def test_every_extracted_platform_has_a_second_source() -> None:
     assert [tag for tag in EXTRACTED if not (SOURCES / f"{tag}.check.tsv").exists()] == []
+
+
+def test_corrected_texts() -> None:
+    """Texts that differ by platform although the name is the same, each from its source."""
+    def message(name: str, tag: str, domain: str = "errno") -> object:
+        found = [r for r in reference.by_name(name) if r.domain == domain]
+        return found[0].platforms[tag].message
+
+    for tag in ("linux-mips", "linux-sparc", "linux-powerpc"):  # EDEADLOCK != EDEADLK there
+        assert message("EDEADLOCK", tag) == "File locking deadlock error"
+    assert message("EDEADLOCK", "linux") == "Resource deadlock avoided"  # an alias of EDEADLK
+    assert message("EPROCLIM", "linux-sparc") == "Too many processes"
+    assert message("ETIMEDOUT", "netbsd") == "Connection timed out"  # NetBSD's C.msg catalog
+    assert message("EAI_NONAME", "openbsd", "eai") and message("EAI_NONAME", "netbsd", "eai")
+
+
+def test_windows_eai_nodata_is_what_cpython_shows() -> None:
+    entry = next(r for r in reference.by_name("EAI_NODATA") if r.domain == "eai").platforms["windows"]
+    assert (entry.number, entry.python_errno) == (11004, 11001)  # mingw-w64's header; Microsoft's SDK
+    assert "EAI_NONAME" in entry.python_rule

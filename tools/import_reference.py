@@ -179,6 +179,31 @@ def extracted_message_rows() -> List[Row]:
     return out
 
 
+def corrected_message_rows() -> List[Row]:
+    """Texts from tools/sources/messages.tsv, read from pinned upstream sources after the reviewed
+    tables: they replace those tables' rows of the same (msgset, domain, name, field) (NetBSD's
+    strerror reads its C.msg catalog; glibc's EDEADLOCK text where EDEADLOCK is not EDEADLK...).
+    A name listed for several architectures with the same text is one row (texts are by name)."""
+    path = SOURCES / "messages.tsv"
+    header, rows = read_tsv(path)
+    _check_header(path, header, ("msgset", "domain", "name", "number", "field", "text", "source"))
+    out: Dict[Tuple[str, str, str, str], Row] = {}
+    for msgset, domain, name, number, field, text, source in rows:
+        key = (msgset, domain, name, field)
+        if key in out:
+            if out[key][5] != text:
+                raise ValueError(f"{path}: {key} has two texts")
+            continue
+        out[key] = _row((msgset, domain, name, number), field, text, source)
+    return list(out.values())
+
+
+def _merge(base: List[Row], corrections: List[Row]) -> List[Row]:
+    fixed = {(r[0], r[1], r[2], r[4]): r for r in corrections}
+    kept = [r for r in base if (r[0], r[1], r[2], r[4]) not in fixed]
+    return kept + list(fixed.values())
+
+
 def _row(ident: Tuple[str, str, str, str], field: str, text: str, source: str) -> Row:
     msgset, domain, name, number = ident
     where = f"{msgset}/{domain}/{name}/{field}"
@@ -226,7 +251,8 @@ def render(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def build(shared: Path) -> Dict[Path, str]:
     """Return {output path: content} for every generated file."""
-    messages = sort_messages([*message_rows(shared), *extracted_message_rows()])
+    messages = sort_messages(_merge([*message_rows(shared), *extracted_message_rows()],
+                                    corrected_message_rows()))
     a_header, a_rows = anchor_rows(shared)
     return {
         DATA / "messages.tsv": render(MESSAGES_HEADER, messages),
