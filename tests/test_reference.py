@@ -48,12 +48,18 @@ def test_native_reports_most_of_this_platforms_rows() -> None:
 @pytest.mark.skipif(not LINUX or native.compiled_libc() != "glibc", reason="glibc texts")
 def test_os_strerror_equals_glibc_text_for_every_code() -> None:
     compared = 0
+    older = []
     for record in reference.records(platform=HERE, domain="errno"):
         entry = record.platforms[HERE]
-        if entry.message is not None:  # codes newer than the glibc snapshot have no text recorded
-            assert os.strerror(entry.number) == entry.message, record.name
+        if entry.message is not None:
+            live = os.strerror(entry.number)
+            if live == f"Unknown error {entry.number}":  # this libc predates the pinned text (EFTYPE)
+                older.append(record.name)
+                continue
+            assert live == entry.message, record.name
             compared += 1
     assert compared >= 130
+    assert len(older) <= 2, older
 
 
 @pytest.mark.skipif(WINDOWS, reason="gai_strerror through FormatMessage on Windows")
