@@ -73,13 +73,12 @@ class Platform(NamedTuple):
         return tuple(dict.fromkeys(s for s in sets if s))
 
 
-_LINUX_MARKS = (("/home/", 1.0), ("/usr/lib/python3", 1.0), ("/dist-packages/", 1.0), ("linux", 0.5))
-
 #: The registry, in display order. A tag with ``arches`` or ``libc`` wins over the plain tag of its OS.
 REGISTRY: Tuple[Platform, ...] = (
     # asm-generic numbering: x86, x86-64, arm, aarch64, riscv, s390x...
     Platform("linux", "linux", "linux", ("linux",), (), "", "glibc", "x86_64-linux-gnu",
-             "linux-glibc", "linux-glibc", "", "negative", 0.6, _LINUX_MARKS,
+             "linux-glibc", "linux-glibc", "", "negative", 0.6,
+             (("/home/", 1.0), ("/usr/lib/python3", 1.0), ("/dist-packages/", 1.0), ("linux", 0.5)),
              other_arches=("alpha", "hppa", "parisc")),  # their own numbering, which zig has no headers for
     # musl: the same numbers as asm-generic, its own texts
     Platform("linux-musl", "linux", "linux", ("linux",), (), "musl", "musl", "x86_64-linux-musl",
@@ -112,10 +111,6 @@ REGISTRY: Tuple[Platform, ...] = (
     Platform("openbsd", "bsd", "openbsd", ("openbsd",), (), "", "system", "x86_64-openbsd-none",
              "openbsd", "openbsd", "", "negative", 0.1, (("openbsd", 1.0),)),
     # mingw-w64 headers (the only Windows libc zig ships); the C runtime's errno texts, FormatMessage
-    Platform("windows", "windows", "windows", ("win32",), (), "", "msvcrt", "x86_64-windows-gnu",
-             "windows-crt", "windows", "windows", "winsock", 0.5,
-             (("\\site-packages\\", 2.0), ("\\lib\\", 1.0), ("appdata\\", 2.0), ("win32", 1.0),
-              ("windows", 1.0), ("proactor", 1.0))),
     Platform("dragonfly", "bsd", "dragonfly", ("dragonfly",), (), "", "system", "",
              "dragonfly", "dragonfly", "", "positive", 0.03, (("dragonfly", 1.5),)),
     # illumos and Oracle Solaris share sys.platform "sunos5"; Solaris 11's uname version is "11.x"
@@ -137,6 +132,10 @@ REGISTRY: Tuple[Platform, ...] = (
              "cygwin", "cygwin", "", "positive", 0.05, (("cygwin", 1.5), ("/cygdrive/", 2.0), ("msys", 1.0))),
     # emscripten (Pyodide): WASI-style numbering with emscripten's own changes, its copy of musl's texts;
     # ranked above wasi, whose numbers it shares: Pyodide is where CPython on wasm mostly runs
+    Platform("windows", "windows", "windows", ("win32",), (), "", "msvcrt", "x86_64-windows-gnu",
+             "windows-crt", "windows", "windows", "winsock", 0.5,
+             (("\\site-packages\\", 2.0), ("\\lib\\", 1.0), ("appdata\\", 2.0), ("win32", 1.0),
+              ("windows", 1.0), ("proactor", 1.0))),
     Platform("emscripten", "", "emscripten", ("emscripten",), (), "", "emscripten-musl", "",
              "emscripten", "emscripten", "", "negative", 0.12, (("pyodide", 2.0), ("emscripten", 1.5))),
     # wasi-libc (WASI preview 1): musl's numbering; no verified source of its texts, which are musl's
