@@ -104,9 +104,13 @@ class ConnError(Exception):
         if isinstance(stored, Diagnosis):
             return stored
         kind = type(self).kind
-        number = getattr(self, "errno", None)
+        number = safe_attr(self, "errno")
+        try:
+            message = str(self)
+        except Exception:  # an original whose __str__ fails on these args
+            message = kind.meaning
         return Diagnosis(kind=kind, name=None, number=number if isinstance(number, int) else None,
-                         domain=None, platform=None, message=str(self), notes=(kind.meaning,),
+                         domain=None, platform=None, message=message, notes=(kind.meaning,),
                          retry=kind.retry, side=kind.side, original=self, phase=kind.phase,
                          evidence="type", exception=type_name(self), source=self)
 
