@@ -50,15 +50,13 @@ from typing import (
 
 from connerr._normalize import normalize
 from connerr._rules import safe_attr
-from connerr.exceptions import ConnError, blank_instance, translated_class
+from connerr.exceptions import ConnError, blank_instance, oserror_fields, translated_class
 from connerr.taxonomy import NETWORK_KINDS
 
 __all__ = ["TranslatedContextManager", "Translator", "convert", "translate"]
 
 F = TypeVar("F", bound=Callable[..., object])
 T = TypeVar("T")
-
-_OSERROR_FIELDS = ("errno", "strerror", "filename", "filename2", "characters_written")
 
 
 def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[BaseException]:
@@ -90,19 +88,13 @@ def _clone(exc: BaseException, cls: Type[ConnError]) -> Optional[ConnError]:
     try:
         new = blank_instance(cls, exc.args)
         new.__dict__.update(exc.__dict__)
-        if isinstance(exc, OSError):
-            for name in _OSERROR_FIELDS:
-                try:
-                    value = getattr(exc, name)
-                except AttributeError:  # characters_written is unset unless a write was partial
-                    continue
-                if value is not None:  # a filename of None would still show in str()
-                    setattr(new, name, value)
-            winerror = safe_attr(exc, "winerror")
-            if winerror is not None and "winerror" not in new.__dict__:
-                setattr(new, "winerror", winerror)  # noqa: B010 - a read-only member on Windows
     except Exception:  # an exotic class: leave the original untouched
         return None
+    for name, value in oserror_fields(exc).items():
+        try:  # noqa: SIM105 - one field that cannot be set must not lose the others
+            setattr(new, name, value)
+        except (AttributeError, TypeError):
+            pass
     return new
 
 

@@ -72,7 +72,8 @@ __all__ = [
     "Interrupted", "Invalid", "NameNotFound", "NameResolutionFailed", "NameTemporaryFailure", "NetworkDown",
     "NetworkReset", "NetworkUnreachable", "NotConnected", "PermissionDenied", "RemoteDisconnected",
     "ResourceExhausted", "Shutdown", "TimedOut", "TlsCertificate", "TlsEof", "TlsProtocol", "Unknown",
-    "Unsupported", "WouldBlock", "blank_instance", "class_for", "from_diagnosis", "translated_class",
+    "Unsupported", "WouldBlock", "blank_instance", "class_for", "from_diagnosis", "oserror_fields",
+    "translated_class",
 ]
 # -- end of generated __all__
 
@@ -398,18 +399,25 @@ def _picklable(value: object) -> bool:
     return True
 
 
-def _state(exc: BaseException) -> Dict[str, Any]:
-    """What pickle restores with ``__setstate__``: the picklable attributes and OSError's fields."""
-    state = {k: v for k, v in exc.__dict__.items() if _picklable(v)}
+def oserror_fields(exc: BaseException) -> Dict[str, Any]:
+    """The OSError fields ``exc`` has set (``errno``, ``filename``, ``characters_written``...):
+    what a copy must set again. Unset ones are left out: a filename of None would show in str()."""
+    fields: Dict[str, Any] = {}
     if isinstance(exc, OSError):
         for name in _OSERROR_FIELDS:
             try:
                 value = getattr(exc, name)
-            except AttributeError:  # characters_written is unset unless a write was partial
+            except Exception:  # characters_written is unset unless a write was partial
                 continue
-            if value is not None and _picklable(value):  # a None filename would show in str()
-                state[name] = value
-    return state
+            if value is not None:
+                fields[name] = value
+    return fields
+
+
+def _state(exc: BaseException) -> Dict[str, Any]:
+    """What pickle restores with ``__setstate__``: the picklable attributes and OSError's fields."""
+    state = {**exc.__dict__, **oserror_fields(exc)}
+    return {k: v for k, v in state.items() if _picklable(v)}
 
 
 def _rebuild(kind: Kind, original: Optional[type], args: Tuple[Any, ...]) -> ConnError:

@@ -96,7 +96,8 @@ def _wrap_names(names: List[str], indent: str, width: int = WIDTH) -> str:
 
 
 def exceptions_all() -> str:
-    names = sorted([*exception_names(), "blank_instance", "class_for", "from_diagnosis", "translated_class"])
+    names = sorted([*exception_names(), "blank_instance", "class_for", "from_diagnosis", "oserror_fields",
+                    "translated_class"])
     return "__all__ = [\n" + _wrap_names(names, "    ") + "\n]"
 
 
