@@ -404,21 +404,20 @@ class _Ranker:
     def _candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
                    confidence: float) -> Candidate:
         try:
-            info = Kind(entry.kind)
+            kind = Kind(entry.kind)
         except ValueError:
-            info = Kind.UNKNOWN
-        kind = info
-        phase = self.phase or info.phase
-        retry = info.retry
+            kind = Kind.UNKNOWN
+        phase = self.phase or kind.phase
+        retry = kind.retry
         if phase == "connect" and retry != "no":
             retry = "safe"  # nothing was sent yet: urllib3 retries connect errors for any method
         notes: List[str] = []
         if not entry.domain:
-            exception = self.classes.get(kind.value) or info.builtin
-            message = entry.alias_message or info.meaning
+            exception = self.classes.get(kind.value) or kind.builtin
+            message = entry.alias_message or kind.meaning
             notes.extend(_notes_for(f"kind:{kind}", platform))
             return Candidate(None, None, None, platform, kind, exception, message, tuple(notes), retry,
-                             confidence, info.side, phase, info.meaning, group, {}, None, None, {},
+                             confidence, kind.side, phase, kind.meaning, group, {}, None, None, {},
                              None, tuple(entry.reasons))
         assert platform is not None
         number = entry.numbers.get(platform)
@@ -434,7 +433,7 @@ class _Ranker:
         shown_number = python_errno if (platform == "windows" and entry.domain == "errno"
                                         and python_errno is not None) else number
         return Candidate(entry.name, shown_number, entry.domain, platform, kind, exception, message,
-                         tuple(notes), retry, confidence, info.side, phase, info.meaning, group,
+                         tuple(notes), retry, confidence, kind.side, phase, kind.meaning, group,
                          dict(entry.numbers), python_errno, winerror, dict(anchors), entry.variant,
                          tuple(entry.reasons))
 

@@ -144,9 +144,17 @@ class FastIndex:
         """``"<section>: text [source]"`` for each of :meth:`note_rows` (what ``explain`` shows)."""
         return [f"{r[2]}: {format_note_row(r)}" for r in self.note_rows(name, platform)]
 
+    def text_name(self, platform: str, domain: str, name: str) -> str:
+        """The name whose text ``platform`` prints for code ``name``: an alias (``#define EWOULDBLOCK
+        EAGAIN``, EDEADLOCK where it is EDEADLK) prints the text of the name it stands for, even
+        where the alias has a text of its own on other architectures."""
+        number = self.numbers.get((domain, name), {}).get(platform)
+        names = self.by_number.get((platform, domain, number), ()) if number is not None else ()
+        return names[0] if names else name
+
     def message_row(self, platform: str, domain: str, name: str) -> Optional[Tuple[str, str, str]]:
         """(text, source, status) of the message ``platform`` prints for a code, or None."""
-        return self.messages.get(_message_key(platform, domain, name))
+        return self.messages.get(_message_key(platform, domain, self.text_name(platform, domain, name)))
 
     def message(self, platform: str, domain: str, name: str) -> Optional[str]:
         """The text ``platform`` prints for a code, or None."""
@@ -156,7 +164,7 @@ class FastIndex:
         if self._message_texts is None:  # a fifth of the size of the rows with their sources
             self._message_texts = cached("message_texts", ("messages.tsv",), lambda: {
                 key: row[0] for key, row in _build_messages().items()})
-        return self._message_texts.get(_message_key(platform, domain, name))
+        return self._message_texts.get(_message_key(platform, domain, self.text_name(platform, domain, name)))
 
     def numbers_on(self, platform: str, domain: str) -> Dict[str, int]:
         """name -> number of every code of ``domain`` on ``platform`` (cached)."""

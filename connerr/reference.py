@@ -136,13 +136,9 @@ class _Index:
 
         seen_as = self.fast.python_identity(platform, domain, name, number)
         found = self.fast.message_row(platform, seen_as[0], seen_as[1])
-        primary = self.by_number[(platform, seen_as[0], seen_as[2])][0]
-        if primary != seen_as[1]:
-            # an alias (#define EWOULDBLOCK EAGAIN) prints the text of the name it stands for, even
-            # where the name has a text of its own elsewhere (EDEADLOCK on MIPS, SPARC, PowerPC)
-            alias_of = self.fast.message_row(platform, seen_as[0], primary)
-            if alias_of is not None:
-                found = (alias_of[0], f"{alias_of[1]} (text of {primary}; {name} is an alias)", alias_of[2])
+        primary = self.fast.text_name(platform, seen_as[0], seen_as[1])
+        if found is not None and primary != seen_as[1]:
+            found = (found[0], f"{found[1]} (text of {primary}; {name} is an alias)", found[2])
         text, source, status = found if found is not None else (None, None, "missing")
         view = python_view(platform, seen_as[0], seen_as[1], seen_as[2],
                            numbers=self.fast.numbers_on(platform, "errno"))

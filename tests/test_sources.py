@@ -103,3 +103,13 @@ def test_windows_eai_nodata_is_what_cpython_shows() -> None:
     entry = next(r for r in reference.by_name("EAI_NODATA") if r.domain == "eai").platforms["windows"]
     assert (entry.number, entry.python_errno) == (11004, 11001)  # mingw-w64's header; Microsoft's SDK
     assert "EAI_NONAME" in entry.python_rule
+
+
+def test_explain_shows_the_alias_rule_too() -> None:
+    """explain reads texts through the same index rule as the table: on x86 Linux EDEADLOCK is
+    EDEADLK and prints its text; on MIPS it is a code of its own."""
+    from connerr._explain import explain
+
+    linux, mips = explain("EDEADLOCK", "linux").best, explain("EDEADLOCK", "linux-mips").best
+    assert linux is not None and linux.message == "Resource deadlock avoided"
+    assert mips is not None and mips.message == "File locking deadlock error"
