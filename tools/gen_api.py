@@ -32,23 +32,14 @@ INIT_PY = ROOT / "connerr" / "__init__.py"
 WIDTH = 110
 
 
-def _kinds() -> List[Kind]:
-    """Kinds in the order of the table."""
-    return list(Kind)
-
-
-def _bases(kind: Kind) -> str:
-    return kind.builtin
-
-
 def exception_names() -> List[str]:
     """The root class, then one class per kind, in table order."""
-    return ["ConnError", *(k.class_name for k in _kinds())]
+    return ["ConnError", *(k.class_name for k in Kind)]
 
 
 def tree() -> str:
     lines = ["    Exception", "     +-- ConnError                    root; never raised itself"]
-    for kind in _kinds():
+    for kind in Kind:
         note = "  (built on first access)" if kind.builtin.startswith("ssl.") else ""
         if kind.builtin == "TimeoutError":
             note = "; on 3.9 also socket.timeout"
@@ -60,14 +51,14 @@ def tree() -> str:
 
 def _class(kind: Kind, indent: str = "") -> str:
     doc = kind.meaning
-    head = f"{indent}class {kind.class_name}(ConnError, {_bases(kind)}):"
+    head = f"{indent}class {kind.class_name}(ConnError, {kind.builtin}):"
     body = [f'{indent}    """{doc}"""', "", f"{indent}    kind = Kind.{kind.name}"]
     return "\n".join([head, *body])
 
 
 def classes() -> str:
     parts: List[str] = []
-    for kind in _kinds():
+    for kind in Kind:
         if kind.builtin.startswith("ssl."):
             continue
         if kind.builtin == "TimeoutError":  # socket.timeout is TimeoutError only since 3.10 (bpo-42413)
@@ -76,7 +67,7 @@ def classes() -> str:
             parts.append("if sys.version_info >= (3, 10):\n\n" + new + "\n\nelse:\n\n" + old)
             continue
         parts.append(_class(kind))
-    tls = [_class(k, "    ") for k in _kinds() if k.builtin.startswith("ssl.")]
+    tls = [_class(k, "    ") for k in Kind if k.builtin.startswith("ssl.")]
     parts.append("if TYPE_CHECKING:  # what the lazily built classes look like to a type checker\n\n"
                  + "\n\n".join(tls))
     return "\n\n\n".join(parts)
