@@ -8,8 +8,7 @@ The rows live in ``connerr/data/aliases.tsv`` (each with its source). Types:
 * ``wrapper-message``: a library's wrapper text (``Connection aborted.``); it tells the phase.
 
 Exception class names are not here: they are the rule table's (:mod:`connerr._rules`), which
-normalize() reads too. ``UV_<NAME>`` is libuv's negated copy of ``<NAME>`` (``include/uv/errno.h``)
-and is resolved by rule.
+normalize() reads too; libuv's ``UV_*`` names are codes of their own (``domains.tsv``).
 """
 
 from __future__ import annotations
@@ -59,18 +58,11 @@ def _load() -> None:
 
 
 def by_token(token: str) -> List[Alias]:
-    """Alias rows for an identifier as written (``ENOTFOUND``, ``ConnectionAborted``, ``UV_EPIPE``)."""
+    """Alias rows for an identifier as written (``ENOTFOUND``, ``ConnectionAborted``)."""
     if _tokens is None:
         _load()
     assert _tokens is not None
-    upper = token.upper()
-    found = list(_tokens.get(upper, ()))
-    if not found and upper.startswith("UV_") and len(upper) > 4:
-        target = upper[3:]
-        if target in _fastindex.get().kinds:
-            found.append(Alias(token, "name", target, "", "", None, "", "libuv",
-                               "libuv/libuv:include/uv/errno.h (UV_<NAME> is -<NAME>)"))
-    return found
+    return list(_tokens.get(token.upper(), ()))
 
 
 def message_aliases() -> Dict[str, List[Alias]]:

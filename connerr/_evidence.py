@@ -214,7 +214,7 @@ def _platform_hints(ev: Evidence, low: str) -> None:
 
 # -- phrases ---------------------------------------------------------------------------------------
 
-_BOUNDARY_BEFORE = frozenset(" \t\n]'\"(:>[,")
+_BOUNDARY_BEFORE = frozenset(" \t\n]'\"(:>[,;")
 _BOUNDARY_AFTER = frozenset("\n'\")].,;:[")
 
 
@@ -224,7 +224,7 @@ def phrase_key(phrase: str) -> str:
     return " ".join(words[:2])
 
 
-def _is_strong(low: str, start: int, end: int) -> bool:
+def _is_strong(low: str, start: int, end: int, original: Optional[str] = None) -> bool:
     i = start - 1
     while i >= 0 and low[i] in " \t":
         i -= 1
@@ -238,7 +238,10 @@ def _is_strong(low: str, start: int, end: int) -> bool:
         return True
     if nxt == " ":
         rest = low[end + 1:end + 3]
-        return rest[:1] in ("(", "") or rest[:1] in _BOUNDARY_AFTER
+        # "... refused (", "... refused - connect(2)", "... refused Is the server running": a new
+        # sentence starts with a capital letter (``low`` is folded: read the original case)
+        return (rest[:1] in ("(", "", "-") or rest[:1] in _BOUNDARY_AFTER
+                or (original is not None and original[end + 1:end + 2].isupper()))
     return False
 
 
@@ -293,7 +296,7 @@ def find_phrases(text: str, keyed: Dict[str, List[str]]) -> List[PhraseHit]:
                         stop = pos + len(phrase)
                         if stop < size and low[stop].isalnum() and phrase[-1:].isalnum():
                             continue  # a longer word continues past the phrase
-                        hits.append(PhraseHit(phrase, pos, _is_strong(low, pos, stop)))
+                        hits.append(PhraseHit(phrase, pos, _is_strong(low, pos, stop, text)))
             pos = low.find(first, end)
     hits.sort(key=lambda hit: hit.pos)
     return hits

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
-from connerr import _aliases, _evidence, _fastindex, platforms
+from connerr import _aliases, _evidence, _fastindex, _recognise, platforms
+from connerr._domains import RUNTIME_DOMAINS, by_id
 from connerr._fastindex import DOMAINS
 from connerr.platforms import PLATFORMS, check_platform
 from connerr.taxonomy import Kind
@@ -28,7 +29,15 @@ __all__ = ["Candidate", "Explanation", "Summary", "explain", "summarize", "summa
 
 #: how much a number counts, by what the text around it said it is
 _NUMBER_WEIGHT = {"winerror": 10.0, "repr_winerror": 10.0, "hresult": 9.0, "errno": 8.0,
-                  "repr_errno": 8.0, "gai": 8.0, "os_error": 7.0, "error": 5.0, "bare": 4.0, "hex": 4.0}
+                  "repr_errno": 8.0, "gai": 8.0, "os": 8.0, "os_error": 7.0, "error": 5.0, "bare": 4.0,
+                  "hex": 4.0}
+#: a runtime's own code read where a recogniser says it is (``curl: (7)``, ``errno: -4077``)
+_RUNTIME_NUMBER = 12.0
+#: a runtime's code, when the text names it, is the answer: the OS error it carries refines its kind
+#: and platform and comes next
+_LAYER = 20.0
+_PLATFORM_HINT = 3.0
+_RUNTIME_IDS = frozenset(d.id for d in RUNTIME_DOMAINS)
 _NAME, _ALIAS_NAME, _CLASS_NAME, _KIND_ONLY, _KIND_VOTE = 9.0, 7.0, 3.0, 6.0, 4.0
 _STRONG, _WEAK = 7.0, 4.0
 _NETWORK_BONUS = 1.0
@@ -70,6 +79,9 @@ class Candidate(NamedTuple):
     variant: Optional[str] = None
     #: what in the query supported this answer (``"winerror 10053"``, ``"linux-glibc text"``...)
     reasons: Tuple[str, ...] = ()
+    #: for a runtime's code (domain libuv, curl, chromium, grpc, dotnet, mysql): the OS code it
+    #: stands for or carries (``ECONNRESET``, ``WSAECONNREFUSED``), where known
+    os_code: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form (the keys of `connerr explain --json`)."""
@@ -80,7 +92,7 @@ class Candidate(NamedTuple):
             "side": self.side, "phase": self.phase, "meaning": self.meaning,
             "platforms": list(self.platforms), "numbers": dict(self.numbers),
             "python_errno": self.python_errno, "winerror": self.winerror, "anchors": dict(self.anchors),
-            "variant": self.variant, "reasons": list(self.reasons),
+            "variant": self.variant, "reasons": list(self.reasons), "os_code": self.os_code,
         }
 
 
@@ -95,6 +107,18 @@ class Explanation(NamedTuple):
     platform: Optional[str] = None
     #: platform -> weight of the hints found in the text (paths, WinError, wording)
     platform_hints: Mapping[str, float] = _NO_MAPPING
+    #: the runtimes and tools whose wording the text has, outermost (first printed) first
+    runtimes: Tuple[str, ...] = ()
+
+    @property
+    def runtime(self) -> Optional[str]:
+        """The runtime or tool that printed the error (``node``, ``go``, ``curl``...), if recognised."""
+        return self.runtimes[0] if self.runtimes else None
+
+    @property
+    def runtime_name(self) -> Optional[str]:
+        """What :attr:`runtime` is called (``"Node.js (libuv)"``, ``"Go net"``...)."""
+        return _recognise.runtime_name(self.runtimes[0]) if self.runtimes else None
 
     @property
     def best(self) -> Optional[Candidate]:
@@ -108,7 +132,8 @@ class Explanation(NamedTuple):
         """JSON-ready form (what `connerr explain --json` prints)."""
         return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
                 "ambiguous": self.ambiguous, "platform": self.platform,
-                "platform_hints": dict(self.platform_hints)}
+                "platform_hints": dict(self.platform_hints), "runtime": self.runtime,
+                "runtime_name": self.runtime_name, "runtimes": list(self.runtimes)}
 
 
 def explain(text: str, platform: Optional[str] = None) -> Explanation:
@@ -198,6 +223,8 @@ class _Ranker:
         self.phase: Optional[str] = None
         self.classes: Dict[str, str] = {}  # kind -> dotted class seen in the text
         self.bare = False
+        self.runtimes: List[str] = []
+        self.platform_reasons: List[str] = []
 
     # entries
 
@@ -207,10 +234,39 @@ class _Ranker:
         if entry is None:
             kind = self.ix.kind(name) if domain else name
             entry = self.entries[key] = _Entry(domain, name, kind)
-            if domain and not variant:
+            if domain in _RUNTIME_IDS:
+                entry.numbers.update(self.ix.runtime_numbers(domain, name))
+            elif domain and not variant:
                 entry.numbers.update(self.ix.numbers.get((domain, name), {}))
             entry.variant = variant or None
         return entry
+
+    def _add_code(self, domain: str, name: str, weight: float, reason: str) -> bool:
+        """Evidence for one code: a runtime's (on every platform it has a number for) or an OS code
+        (``_add_name``)."""
+        if domain not in _RUNTIME_IDS:
+            return self._add_name(name, weight, reason)
+        if (domain, name) not in self.ix.runtime_codes:
+            return False
+        entry = self._entry(domain, name)
+        for platform in entry.numbers:
+            entry.add(platform, weight, reason)
+        return True
+
+    def _add_runtime_number(self, domain: str, value: int, weight: float, reason: str) -> bool:
+        """A number a recogniser says is a code of a runtime's domain."""
+        found = False
+        for (dom, name) in self.ix.runtime_codes:
+            if dom != domain:
+                continue
+            numbers = self.ix.runtime_numbers(domain, name)
+            fits = [p for p, n in numbers.items() if n == value]
+            if fits:
+                entry = self._entry(domain, name)
+                for platform in fits:
+                    entry.add(platform, weight, reason)
+                found = True
+        return found
 
     def _add_name(self, name: str, weight: float, reason: str) -> bool:
         found = False
@@ -239,6 +295,9 @@ class _Ranker:
             key = (hint.value, hint.context)
             counts[key] = counts.get(key, 0) + 1
         for (value, context), count in counts.items():
+            if context in _RUNTIME_IDS:
+                self._add_runtime_number(context, value, _RUNTIME_NUMBER, f"{context} {value}")
+                continue
             weight = _NUMBER_WEIGHT.get(context, 4.0) * count
             self.bare = self.bare or context in ("bare", "hex")
             for platform in PLATFORMS:
@@ -255,7 +314,12 @@ class _Ranker:
     def _names(self, ev: _evidence.Evidence) -> None:
         short = len(self.text) < 120
         kinds = {k.value for k in Kind}
+        prefixed = tuple((d.token_prefix, d.id) for d in RUNTIME_DOMAINS if d.token_prefix)
         for token, module, _pos in ev.names:
+            domain = next((d for prefix, d in prefixed if token.startswith(prefix)), None)
+            if domain and self._add_code(domain, token, _NAME, f"name {token}"):
+                self._seen_runtime(by_id(domain).runtime)
+                continue
             upper = token.upper()
             if (token == upper or short) and len(token) > 2 and self._add_name(upper, _NAME, f"name {upper}"):
                 continue
@@ -289,6 +353,56 @@ class _Ranker:
                 self._add_name(rule.code, _CLASS_NAME, reason)
             else:
                 self._add_kind(kind.value, _KIND_ONLY, reason)
+
+    def _seen_runtime(self, runtime: str) -> None:
+        if runtime not in self.runtimes:
+            self.runtimes.append(runtime)
+
+    def _recognised(self, ev: _evidence.Evidence) -> None:
+        """What the recognisers table finds: runtimes, codes, kinds, platforms, phases. A number a
+        template covers is not read again as an errno."""
+        hits = _recognise.recognise(self.text)
+        spans: List[Tuple[int, int]] = []
+        numbers: List[_evidence.NumberHint] = []
+        for hit in sorted(hits, key=lambda h: h.start):
+            template = hit.template
+            reason = f"{_recognise.runtime_name(template.runtime)}: {template.pattern}"
+            if hit.name and not self._captured_name(template.domain, hit.name, reason):
+                continue  # ``read udp``: not a code after all
+            if template.reads_numbers:
+                spans.append((hit.start, hit.end))
+            self._seen_runtime(template.runtime)
+            if hit.number is not None:
+                numbers.append(_evidence.NumberHint(hit.number, template.domain, hit.start))
+            if template.name:
+                domain, _, name = template.name.partition(":")
+                self._add_code(domain, name, _NAME, reason)
+                if template.kind:
+                    self._entry(domain, name).kind = template.kind
+            elif template.kind:
+                self._add_kind(template.kind, _STRONG, reason)
+                self.kind_votes[template.kind] = self.kind_votes.get(template.kind, 0.0) + _KIND_VOTE
+            if template.platform:
+                ev.hint(template.platform, _PLATFORM_HINT)
+                self.platform_reasons.append(f"{template.platform}: {reason}")
+            if template.phase:
+                self.phase = self.phase or template.phase
+        if spans:
+            ev.numbers = [h for h in ev.numbers if not any(a <= h.pos < b for a, b in spans)]
+        ev.numbers.extend(numbers)
+
+    def _captured_name(self, domain: str, written: str, reason: str) -> bool:
+        """A code name a template captured (``ECONNRESET``, ``econnrefused``, ``Unavailable``)."""
+        if domain in _RUNTIME_IDS:
+            name = self.ix.runtime_name(domain, written)
+            return name is not None and self._add_code(domain, name, _NAME, reason)
+        upper = written.upper()
+        if self._add_name(upper, _NAME, reason):
+            return True
+        aliases = [a for a in _aliases.by_token(upper) if a.type == "name"]
+        for alias in aliases:
+            self._alias(alias)
+        return bool(aliases)
 
     def _alias(self, alias: _aliases.Alias) -> None:
         reason = f"{alias.runtime} {alias.alias}"
@@ -346,6 +460,7 @@ class _Ranker:
 
     def run(self) -> Explanation:
         ev = _evidence.scan(self.text)
+        self._recognised(ev)
         self._names(ev)
         if not _code_only(self.text, ev, bool(self.entries)):
             self._messages()
@@ -360,18 +475,23 @@ class _Ranker:
             result = self._score(entry, hints, ev.posix)
             if result is not None:
                 scored.append(result)
-        scored.sort(key=lambda item: (-item[0], item[3].name))
+        # a runtime's own code first (the layer that printed the error; of two, the one the text
+        # gave first), then by weight of evidence
+        order = {id(entry): i for i, entry in enumerate(self.entries.values()) if entry.domain in _RUNTIME_IDS}
+        scored.sort(key=lambda item: (item[3].domain not in _RUNTIME_IDS, -item[0],
+                                      order.get(id(item[3]), 0), item[3].name))
         scored = _drop_redundant_kinds(scored)
         ambiguous = _ambiguous(scored, self.bare)
         limit = 40 if self.bare else _MAX_CANDIDATES
         scored = scored[:limit]
         weights = [math.exp((s[0] - scored[0][0]) / 2.0) for s in scored] if scored else []
         total = sum(weights) or 1.0
-        candidates = tuple(self._candidate(entry, platform, group, round(w / total, 3))
+        inner = _inner(scored, hints, self.forced)
+        candidates = tuple(self._candidate(entry, platform, group, round(w / total, 3), inner)
                            for (_s, platform, group, entry), w in zip(scored, weights))
         best_platform = candidates[0].platform if candidates else None
         return Explanation(self.text, candidates, ambiguous, best_platform,
-                           {k: round(v, 2) for k, v in hints.items()})
+                           {k: round(v, 2) for k, v in hints.items()}, tuple(self.runtimes))
 
     def _score(self, entry: _Entry, hints: Dict[str, float],
                posix: bool) -> Optional[Tuple[float, Optional[str], Tuple[str, ...], _Entry]]:
@@ -382,11 +502,15 @@ class _Ranker:
             else:
                 platform = max(hints, key=lambda p: hints[p]) if hints else None
             return raw, platform, (), entry
+        if entry.domain in _RUNTIME_IDS and "" in entry.scores:  # the same number everywhere
+            return entry.scores[""] + _LAYER + _NETWORK_BONUS, None, (), entry
         best: Optional[Tuple[float, float, str]] = None
         for platform, raw in entry.scores.items():
             if self.forced and platform != self.forced:
                 continue
             total = raw + hints.get(platform, 0.0) + platforms.get(platform).prior
+            if entry.domain in _RUNTIME_IDS:
+                total += _LAYER
             if posix and platform == "windows":
                 total -= 2.0
             if entry.kind not in ("unknown", "invalid"):
@@ -402,11 +526,13 @@ class _Ranker:
         return total, platform, group, entry
 
     def _candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
-                   confidence: float) -> Candidate:
+                   confidence: float, inner: _Inner) -> Candidate:
         try:
             kind = Kind(entry.kind)
         except ValueError:
             kind = Kind.UNKNOWN
+        if entry.domain in _RUNTIME_IDS:
+            return self._runtime_candidate(entry, kind, platform, group, confidence, inner)
         phase = self.phase or kind.phase
         retry = kind.retry
         if phase == "connect" and retry != "no":
@@ -438,6 +564,59 @@ class _Ranker:
                          tuple(entry.reasons))
 
 
+    def _runtime_candidate(self, entry: _Entry, kind: Kind, platform: Optional[str], group: Tuple[str, ...],
+                           confidence: float, inner: _Inner) -> Candidate:
+        """A runtime's own code: the OS error it carries (the best OS-code answer in the same text)
+        gives its kind where its own is generic, and its platform."""
+        number, os_code, _numbering, carries, text, source = self.ix.runtime_codes[(entry.domain, entry.name)]
+        inner_kind, inner_platform, inner_name = inner
+        if inner_kind is not None and inner_kind is not Kind.UNKNOWN and (carries or kind is Kind.UNKNOWN):
+            kind = inner_kind
+        if platform is None:
+            platform = inner_platform
+        if platform is not None and platform in entry.numbers:
+            number = entry.numbers[platform]
+        phase = self.phase or kind.phase
+        retry = "safe" if phase == "connect" and kind.retry != "no" else kind.retry
+        notes = [r for r in (self.ix.kinds.get(entry.name, ("", ""))[1],) if r]
+        if os_code:
+            notes.extend(_notes_for(os_code, platform))
+        notes.append(f"source: {source}")
+        row = self.ix.anchors.get(os_code) or {}
+        anchors = {k: row[k] for k in _fastindex.ANCHOR_RUNTIMES if k in row}
+        numbers = {p: n for p, n in entry.numbers.items() if p}
+        return Candidate(entry.name, number, entry.domain, platform, kind,
+                         self.classes.get(kind.value) or kind.builtin, text, tuple(notes), retry,
+                         confidence, kind.side, phase, kind.meaning, group, numbers, None, None, anchors,
+                         entry.variant, tuple(entry.reasons + self.platform_reasons),
+                         os_code or inner_name)
+
+
+if TYPE_CHECKING:
+    #: (kind, platform, OS code name) of the best OS-level answer under a runtime's code
+    _Inner = Tuple[Optional[Kind], Optional[str], Optional[str]]
+
+
+def _inner(scored: List[Any], hints: Dict[str, float], forced: Optional[str]) -> _Inner:
+    """The OS error under a runtime's code: the best OS code in the text, else the best kind the
+    wording proves; the platform from that code or the text's hints."""
+    platform = forced or (max(hints, key=lambda p: hints[p]) if hints else None)
+    for _score, code_platform, _group, entry in scored:
+        if entry.domain in DOMAINS and _kind_of(entry.kind).network:
+            return _kind_of(entry.kind), code_platform, entry.name
+    for _score, _platform, _group, entry in scored:
+        if not entry.domain and _kind_of(entry.kind).network:
+            return _kind_of(entry.kind), platform, None
+    return None, platform, None
+
+
+def _kind_of(value: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        return Kind.UNKNOWN
+
+
 def _code_only(text: str, ev: _evidence.Evidence, found: bool) -> bool:
     """A lone number, or one identifier already recognised: no message text to look for."""
     stripped = text.strip()
@@ -449,6 +628,8 @@ def _code_only(text: str, ev: _evidence.Evidence, found: bool) -> bool:
 def _fits(context: str, platform: str, domain: str, value: int) -> bool:
     """Could a number seen in ``context`` be a code of ``domain`` on ``platform``?"""
     windows = platform == "windows"
+    if context == "os":  # errno, or the Winsock code on Windows
+        return domain == ("winsock" if windows else "errno")
     if context in ("winerror", "repr_winerror", "hresult"):
         return windows and domain in ("winsock", "win32")
     if context == "gai":

@@ -33,6 +33,7 @@ NOTE_SECTIONS = ("operation", "cause", "not_meaning", "distinguish", "action")
 
 if TYPE_CHECKING:
     CodeKey = Tuple[str, str]  # (domain, name)
+    RuntimeRow = Tuple[int, str, str, str, str, str]  # number, os_code, numbering, carries, text, source
     MsgRow = Tuple[str, str, str, str, str]  # (msgset, domain, name, field, text)
     AliasRow = Tuple[str, str, str, str, str, str, str, str, str]
     NoteRow = Tuple[str, str, str, str, str, str]  # name, family, section, text, source, status
@@ -63,6 +64,9 @@ class FastIndex:
         self._aliases: Optional[List[AliasRow]] = None
         self._notes: Optional[Dict[str, List[NoteRow]]] = None
         self._numbers_on: Dict[Tuple[str, str], Dict[str, int]] = {}
+        self._runtime: Optional[Dict[CodeKey, RuntimeRow]] = None
+        self._runtime_names: Optional[Dict[Tuple[str, str], str]] = None
+        self._runtime_os: Optional[Dict[str, str]] = None
 
     def _load_codes(self) -> None:
         self._by_number, self._numbers = cached("codes", ("codes.tsv",), _build_codes)
@@ -192,8 +196,44 @@ class FastIndex:
         return domain, name, number
 
     def kind(self, name: str) -> str:
-        """The kind of a code name, ``unknown`` if none is recorded."""
-        return self.kinds.get(name, ("unknown", ""))[0]
+        """The kind of a code name (a runtime code without a row: its OS code's), ``unknown`` if none."""
+        row = self.kinds.get(name)
+        if row is None:
+            if self._runtime_os is None:
+                self._runtime_os = {code: r[1] for (_d, code), r in self.runtime_codes.items() if r[1]}
+            row = self.kinds.get(self._runtime_os.get(name, ""))
+        return row[0] if row is not None else "unknown"
+
+    @property
+    def runtime_codes(self) -> Dict[CodeKey, RuntimeRow]:
+        """(domain, name) -> (number, os_code, numbering, carries, text, source) from domains.tsv."""
+        if self._runtime is None:
+            self._runtime = cached("runtime_codes", ("domains.tsv",), lambda: {
+                (row[0], row[1]): (int(row[2]), row[3], row[4], row[5], row[6], row[7])
+                for row in _lines("domains.tsv")})
+        return self._runtime
+
+    def runtime_name(self, domain: str, written: str) -> Optional[str]:
+        """The code of a runtime domain a text names, in any case and with or without underscores
+        (``Unavailable``, ``UNAVAILABLE``; ``ConnectionReset``), or None."""
+        if self._runtime_names is None:
+            self._runtime_names = {(d, n.replace("_", "").lower()): n for d, n in self.runtime_codes}
+        return self._runtime_names.get((domain, written.replace("_", "").lower()))
+
+    def runtime_numbers(self, domain: str, name: str) -> Dict[str, int]:
+        """platform -> number of a runtime code; ``{"": number}`` when it is the same everywhere.
+
+        libuv's ``negated_errno`` codes are minus the platform's errno (``UV__ERR``) except on
+        Windows, and where the platform lacks that errno, which use libuv's own number."""
+        row = self.runtime_codes.get((domain, name))
+        if row is None:
+            return {}
+        number, os_code, numbering = row[:3]
+        if numbering != "negated_errno":
+            return {"": number}
+        per_platform = self.numbers.get(("errno", os_code), {})
+        return {p: (number if p == "windows" or p not in per_platform else -per_platform[p])
+                for p in platforms.PLATFORMS}
 
 
 def _message_key(platform: str, domain: str, name: str) -> Tuple[str, str, str]:

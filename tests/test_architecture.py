@@ -18,9 +18,10 @@ PACKAGE = Path(connerr.__file__).parent
 #: module -> layer; a module may import only from its own layer or lower ones
 LAYERS: Dict[str, int] = {
     # data and plumbing
-    **dict.fromkeys(("_version", "_data", "_namedtuple", "_native_types", "_cli_common"), 0),
+    **dict.fromkeys(("_version", "_data", "_namedtuple", "_native_types", "_cli_common", "_domains"), 0),
     # the registry, the kind table and the indexes over the data files
-    **dict.fromkeys(("platforms", "taxonomy", "_fastindex", "pyrules", "_aliases", "_evidence"), 1),
+    **dict.fromkeys(("platforms", "taxonomy", "_fastindex", "pyrules", "_aliases", "_evidence", "_recognise"),
+                    1),
     # the rule table, answers and records, the live machine
     **dict.fromkeys(("_rules", "_diagnosis", "exceptions", "reference", "notes", "native",
                      "_backend_cffi", "_backend_python", "_native"), 2),
