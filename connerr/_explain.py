@@ -225,6 +225,8 @@ class _Ranker:
         self.bare = False
         self.runtimes: List[str] = []
         self.platform_reasons: List[str] = []
+        #: spans of the text a recogniser explained (its code or kind): no OS text is read inside
+        self.worded: List[Tuple[int, int]] = []
 
     # entries
 
@@ -340,6 +342,7 @@ class _Ranker:
     def _apply_class_rules(self, rules: List[_rules.TypeRule], module: str) -> None:
         """An exception class named in the text: the rule table's kind, phase and code."""
         kinds: Dict[Kind, _rules.TypeRule] = {}
+        self._seen_runtime("python")
         for rule in rules:
             if rule.phase:
                 self.phase = self.phase or rule.phase
@@ -363,6 +366,7 @@ class _Ranker:
         template covers is not read again as an errno."""
         hits = _recognise.recognise(self.text)
         spans: List[Tuple[int, int]] = []
+        self.worded = [(h.start, h.end) for h in hits if h.template.kind or h.template.name]
         numbers: List[_evidence.NumberHint] = []
         for hit in sorted(hits, key=lambda h: h.start):
             template = hit.template
@@ -446,6 +450,8 @@ class _Ranker:
             phrase = hit.phrase
             if not hit.strong and phrase.count(" ") < 3 and phrase.isascii():
                 continue
+            if any(a <= hit.pos and hit.pos + len(phrase) <= b for a, b in self.worded):
+                continue  # the runtime's own wording, already read
             weight = _STRONG if hit.strong else _WEAK
             for alias in aliases.get(phrase, ()):
                 self._alias(alias)
@@ -461,6 +467,8 @@ class _Ranker:
     def run(self) -> Explanation:
         ev = _evidence.scan(self.text)
         self._recognised(ev)
+        if ev.reprs:  # ConnectionResetError(104, '...'), socket.error(10054, '...')
+            self._seen_runtime("python")
         self._names(ev)
         if not _code_only(self.text, ev, bool(self.entries)):
             self._messages()
