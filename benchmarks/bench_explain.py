@@ -52,7 +52,7 @@ def import_time(module: str, env: Dict[str, str], runs: int) -> float:
 
 
 def make_log(megabytes: float, seed: int = 1) -> str:
-    """A synthetic application log: mostly noise, with errors from every OS family."""
+    """A synthetic application log: mostly noise, with errors from every OS family and runtime."""
     rng = random.Random(seed)
     errors = [
         "ConnectionResetError: [Errno 104] Connection reset by peer",
@@ -63,6 +63,16 @@ def make_log(megabytes: float, seed: int = 1) -> str:
         "existing connection was forcibly closed by the remote host', None, 10054, None))",
         "socket.gaierror: [Errno 8] nodename nor servname provided, or not known",
         "ConnectionRefusedError: [Errno 61] Connection refused",
+        # other runtimes and tools (strings from tests/data/runtime_cases.tsv)
+        "Error: connect ECONNREFUSED 127.0.0.1:5432",
+        "dial tcp 10.0.0.7:443: connectex: No connection could be made because the target machine actively "
+        "refused it.",
+        "java.net.SocketException: Connection reset",
+        "curl: (28) Operation timed out after 10004 milliseconds with 0 bytes received",
+        "*1 connect() failed (111: Connection refused) while connecting to upstream",
+        "ERROR 2003 (HY000): Can't connect to MySQL server on '10.0.0.5' (113)",
+        "System.Net.Sockets.SocketException (10054): An existing connection was forcibly closed by the "
+        "remote host.",
     ]
     noise = [
         "GET /api/v1/items?page={n} 200 {n}ms",

@@ -485,14 +485,17 @@ class _Ranker:
                 scored.append(result)
         # a runtime's own code first (the layer that printed the error; of two, the one the text
         # gave first), then by weight of evidence
-        order = {id(entry): i for i, entry in enumerate(self.entries.values()) if entry.domain in _RUNTIME_IDS}
+        order = {id(entry): i for i, entry in enumerate(self.entries.values())
+                 if entry.domain in _RUNTIME_IDS}
         scored.sort(key=lambda item: (item[3].domain not in _RUNTIME_IDS, -item[0],
                                       order.get(id(item[3]), 0), item[3].name))
         scored = _drop_redundant_kinds(scored)
         ambiguous = _ambiguous(scored, self.bare)
         limit = 40 if self.bare else _MAX_CANDIDATES
         scored = scored[:limit]
-        weights = [math.exp((s[0] - scored[0][0]) / 2.0) for s in scored] if scored else []
+        # the first answer counts as the strongest even where the layer rule, not weight, put it first
+        top = max((s[0] for s in scored), default=0.0)
+        weights = [math.exp(((top if i == 0 else s[0]) - top) / 2.0) for i, s in enumerate(scored)]
         total = sum(weights) or 1.0
         inner = _inner(scored, hints, self.forced)
         candidates = tuple(self._candidate(entry, platform, group, round(w / total, 3), inner)
@@ -540,7 +543,7 @@ class _Ranker:
         except ValueError:
             kind = Kind.UNKNOWN
         if entry.domain in _RUNTIME_IDS:
-            return self._runtime_candidate(entry, kind, platform, group, confidence, inner)
+            return self._runtime_candidate(entry, platform, group, confidence, inner)
         phase = self.phase or kind.phase
         retry = kind.retry
         if phase == "connect" and retry != "no":
@@ -572,11 +575,12 @@ class _Ranker:
                          tuple(entry.reasons))
 
 
-    def _runtime_candidate(self, entry: _Entry, kind: Kind, platform: Optional[str], group: Tuple[str, ...],
+    def _runtime_candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
                            confidence: float, inner: _Inner) -> Candidate:
         """A runtime's own code: the OS error it carries (the best OS-code answer in the same text)
         gives its kind where its own is generic, and its platform."""
         number, os_code, _numbering, carries, text, source = self.ix.runtime_codes[(entry.domain, entry.name)]
+        kind = _kind_of(entry.kind)
         inner_kind, inner_platform, inner_name = inner
         if inner_kind is not None and inner_kind is not Kind.UNKNOWN and (carries or kind is Kind.UNKNOWN):
             kind = inner_kind
@@ -586,10 +590,10 @@ class _Ranker:
             number = entry.numbers[platform]
         phase = self.phase or kind.phase
         retry = "safe" if phase == "connect" and kind.retry != "no" else kind.retry
-        notes = [r for r in (self.ix.kinds.get(entry.name, ("", ""))[1],) if r]
+        reason = self.ix.kinds.get(entry.name, ("", ""))[1] or f"{entry.domain} {entry.name}: {text}"
+        notes = [f"{reason} [{source}]"]
         if os_code:
             notes.extend(_notes_for(os_code, platform))
-        notes.append(f"source: {source}")
         row = self.ix.anchors.get(os_code) or {}
         anchors = {k: row[k] for k in _fastindex.ANCHOR_RUNTIMES if k in row}
         numbers = {p: n for p, n in entry.numbers.items() if p}

@@ -149,11 +149,18 @@ def _print_explanation(explanation: Any, out: TextIO, color: bool) -> None:
         extra.append(f"errno {best.python_errno}")
     if best.winerror is not None:
         extra.append(f"winerror {best.winerror}")
-    rows = [("Python", exc + (f" ({', '.join(extra)})" if extra else ""))]
+    rows = []
+    if explanation.runtimes:
+        from connerr._recognise import runtime_name
+
+        rows.append(("Printed by", " > ".join(runtime_name(r) for r in explanation.runtimes)))
+    rows.append(("Python", exc + (f" ({', '.join(extra)})" if extra else "")))
     if best.message:
         rows.append(("Message", best.message))
     if best.domain:
         rows.append(("Domain", best.domain))
+    if best.os_code:
+        rows.append(("OS code", best.os_code))
     rows.append(("Means", best.meaning))
     rows.extend(_note_row(note) for note in best.notes)
     retry = _RETRY_TEXT.get(best.retry, best.retry)

@@ -223,8 +223,9 @@ class FastIndex:
     def runtime_numbers(self, domain: str, name: str) -> Dict[str, int]:
         """platform -> number of a runtime code; ``{"": number}`` when it is the same everywhere.
 
-        libuv's ``negated_errno`` codes are minus the platform's errno (``UV__ERR``) except on
-        Windows, and where the platform lacks that errno, which use libuv's own number."""
+        libuv's ``negated_errno`` codes are ``UV__ERR(errno)`` except on Windows, and where the
+        platform lacks that errno, which use libuv's own number; ``UV__ERR(x)`` is ``-(x)`` where
+        errno values are positive and ``x`` where they are negative (Haiku; include/uv/errno.h)."""
         row = self.runtime_codes.get((domain, name))
         if row is None:
             return {}
@@ -232,7 +233,7 @@ class FastIndex:
         if numbering != "negated_errno":
             return {"": number}
         per_platform = self.numbers.get(("errno", os_code), {})
-        return {p: (number if p == "windows" or p not in per_platform else -per_platform[p])
+        return {p: (number if p == "windows" or p not in per_platform else -abs(per_platform[p]))
                 for p in platforms.PLATFORMS}
 
 

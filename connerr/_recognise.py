@@ -30,9 +30,9 @@ __all__ = ["RUNTIME_NAMES", "Hit", "Template", "recognise", "runtime_name", "tem
 
 #: what the answer calls each runtime or tool the table knows (``runtime`` column -> display name)
 RUNTIME_NAMES: Dict[str, str] = {
-    "node": "Node.js (libuv)", "go": "Go net", "jvm": "JVM (java.net)", "netty": "Netty",
+    "node": "Node.js (libuv)", "go": "Go net", "jvm": "JVM (java.net, Netty, JDBC)",
     "dotnet": ".NET", "rust": "Rust std::io", "curl": "curl / libcurl", "openssl": "OpenSSL",
-    "libpq": "PostgreSQL libpq", "pgjdbc": "PostgreSQL JDBC", "mysql": "MySQL client", "redis": "Redis client",
+    "libpq": "PostgreSQL libpq", "mysql": "MySQL client", "redis": "Redis client",
     "nginx": "nginx", "envoy": "Envoy", "haproxy": "HAProxy", "kubectl": "kubectl",
     "ssh": "OpenSSH", "git": "git", "pip": "pip", "docker": "Docker", "grpc": "gRPC",
     "erlang": "Erlang/Elixir", "ruby": "Ruby", "php": "PHP", "chromium": "Chromium",
@@ -77,7 +77,7 @@ _PLACEHOLDERS = {
     "{name}": r"(?P<name>[a-z_][a-z0-9_]{1,63})",
     "{#}": r"-?\d{1,12}",
     "{x}": r"(?:0x)?[0-9a-f]{1,16}",
-    "{_}": "[^\\n]{0,%d}?" % _GAP,
+    "{_}": f"[^\\n]{{0,{_GAP}}}?",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from connerr.reference import Record
 
@@ -38,4 +38,42 @@ def to_text(records: Sequence[Record], platform: Optional[str]) -> str:
                                              for t in tags)] for r in records]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    return "\n".join(lines)
+
+
+def runtime_records(domain: str, platform: Optional[str], kind: Optional[str]) -> List[Dict[str, Any]]:
+    """The codes of a runtime's domain (``curl``, ``libuv``...) as ``table`` shows them: number (on
+    ``platform`` where it depends on one), kind, the OS code behind it, text and source."""
+    from connerr import _fastindex
+
+    ix = _fastindex.get()
+    out = []
+    for (dom, name), (number, os_code, numbering, carries, text, source) in ix.runtime_codes.items():
+        if dom != domain:
+            continue
+        code_kind = ix.kind(name)
+        if kind is not None and code_kind != kind:
+            continue
+        numbers = ix.runtime_numbers(domain, name)
+        row: Dict[str, Any] = {"name": name, "number": numbers.get(platform or "", number), "kind": code_kind,
+                               "os_code": os_code or None, "carries": carries or None, "text": text,
+                               "source": source}
+        if numbering == "negated_errno":
+            row["numbers"] = {p: n for p, n in numbers.items() if p}
+        out.append(row)
+    return out
+
+
+def runtime_to_text(rows: Sequence[Dict[str, Any]], domain: str) -> str:
+    """One line per code of a runtime's domain, then where the numbers come from."""
+    from connerr._domains import by_id
+
+    header = ["name", "number", "kind", "os_code", "text"]
+    cells = [[str(r["name"]), str(r["number"]), str(r["kind"]), _cell(r["os_code"]), str(r["text"])[:70]]
+             for r in rows]
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *cells]]
+    info = by_id(domain)
+    sources = sorted({source for r in rows for source in str(r["source"]).split(";")})
+    lines += ["", f"{info.title}: {info.numbering}.", "Sources: " + "; ".join(sources)]
     return "\n".join(lines)

@@ -58,8 +58,24 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_table(args: argparse.Namespace) -> int:
     from connerr import _table, reference
-    from connerr.platforms import UnknownPlatformError
+    from connerr._domains import RUNTIME_DOMAINS
+    from connerr.platforms import UnknownPlatformError, check_platform
 
+    if args.domain in {d.id for d in RUNTIME_DOMAINS}:
+        try:
+            if args.platform is not None:
+                check_platform(args.platform)
+        except UnknownPlatformError as exc:
+            raise UsageError(str(exc)) from None
+        rows = _table.runtime_records(args.domain, args.platform, args.kind)
+        if not rows:
+            print("connerr: no codes match", file=sys.stderr)
+            return EXIT_NOT_FOUND
+        import json
+
+        print(json.dumps(rows, indent=1, ensure_ascii=False) if args.json
+              else _table.runtime_to_text(rows, args.domain))
+        return EXIT_OK
     try:
         found = reference.records(platform=args.platform, kind=args.kind, domain=args.domain)
     except UnknownPlatformError as exc:
@@ -79,6 +95,7 @@ def _kind_values() -> List[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
+    from connerr._domains import RUNTIME_DOMAINS
     from connerr._explain_cli import add_explain_parser
     from connerr._fastindex import DOMAINS
     from connerr._probe_cli import add_probe_parsers
@@ -94,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--platform", help="only this platform tag (linux, darwin, windows, ...)")
     table.add_argument("--kind", choices=_kind_values(), metavar="KIND",
                        help="only codes of this kind (connection_reset, ...)")
-    table.add_argument("--domain", choices=DOMAINS, help="only this domain")
+    table.add_argument("--domain", choices=DOMAINS + tuple(d.id for d in RUNTIME_DOMAINS),
+                       help="only this domain: an OS one, or a runtime's (curl, libuv, chromium, grpc, "
+                       "dotnet, mysql)")
     table.add_argument("--json", action="store_true",
                        help="JSON: a list of records, one per code (see the CLI docs)")
     table.set_defaults(func=_cmd_table)

@@ -7,8 +7,10 @@ sanitizer builds and PyPy's warm-up all fit).
 
 from __future__ import annotations
 
+import os
+import random
 import time
-from typing import Callable, Dict
+from typing import Callable, Dict, List
 
 import pytest
 
@@ -18,7 +20,32 @@ _GROWTH = 30.0
 _SECONDS_PER_MB = 20.0
 _FLOOR = 0.05  # below this a timing is noise: compare against the floor instead
 
+def _runtime_lines() -> List[str]:
+    """The real strings of every runtime in tests/data/runtime_cases.tsv, one log line each."""
+    path = os.path.join(os.path.dirname(__file__), "data", "runtime_cases.tsv")
+    with open(path, encoding="utf-8") as f:
+        rows = [line.split("\t") for line in f.read().split("\n")[1:] if line and not line.startswith("#")]
+    return [row[1].replace("\\n", " ").replace("\\t", " ") for row in rows]
+
+
+def _mixed_runtime_log(size: int) -> str:
+    """A log of mixed runtimes: noise lines with Node, Go, JVM, curl, nginx... errors between them."""
+    rng = random.Random(size)
+    errors = _runtime_lines()
+    out: List[str] = []
+    total = 0
+    while total < size:
+        noise = f"INFO request {rng.randint(1, 99999)} ok in 3 ms"
+        line = rng.choice(errors) if rng.random() < 0.2 else noise
+        out.append(line[: size - total - 1])
+        total += len(out[-1]) + 1
+    return "\n".join(out)
+
+
 ADVERSARIAL: Dict[str, Callable[[int], str]] = {
+    "mixed runtimes log": _mixed_runtime_log,
+    "recogniser anchors": lambda n: "curl: (" * (n // 7),
+    "recogniser gaps": lambda n: ("lookup " + "x" * 150 + " ") * (n // 158),
     "repeated digits": lambda n: "7" * n,
     "digits and spaces": lambda n: "1 " * (n // 2),
     "brackets": lambda n: "[" * (n // 2) + "]" * (n // 2),

@@ -1,4 +1,4 @@
-"""explain() on what every runtime and tool prints: the corpus of real strings in tests/data/runtime_cases.tsv.
+"""explain() on what every runtime and tool prints: the real strings of tests/data/runtime_cases.tsv.
 
 Each row is a string copied from a public report (its URL is in the row) with the answer an expert
 gives: the code (domain, name, number) where the string proves one, the platform where it proves
@@ -51,7 +51,7 @@ def test_corpus_is_large_varied_and_sourced() -> None:
     assert len(ROWS) >= 200
     assert len(runtimes) >= 15, sorted(runtimes)
     assert runtimes <= set(RUNTIME_NAMES), runtimes - set(RUNTIME_NAMES)
-    assert all(re.match(r"https://(github\.com|gitlab\.com|stackoverflow\.com|[\w.-]+)/\S+", r.url) for r in ROWS)
+    assert all(re.match(r"https://[\w.-]+/\S+", r.url) for r in ROWS)
     assert len({r.query for r in ROWS}) == len(ROWS), "duplicate strings"
     # every runtime domain is exercised
     assert {d.id for d in RUNTIME_DOMAINS} <= {r.domain for r in ROWS}
@@ -85,7 +85,7 @@ def test_runtime_string(row: Row) -> None:
 
 
 def test_a_curl_exit_code_is_never_read_as_an_errno() -> None:
-    for text in ("cURL error 28: Operation timed out after 10004 milliseconds", "curl: (7) Failed to connect"):
+    for text in ("cURL error 28: Operation timed out after 10004 ms", "curl: (7) Failed to connect"):
         assert all(c.domain != "errno" or c.number not in (28, 7) for c in explain(text).candidates), text
 
 

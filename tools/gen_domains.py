@@ -58,12 +58,14 @@ def os_numbers() -> Tuple[Dict[str, int], Dict[int, str]]:
         if row["platform"] == "windows" and row["domain"] in ("winsock", "win32"):
             number = int(row["number"])
             # the primary Winsock name first (WSAE* before the WSA_* aliases), then Win32
-            if number not in windows or (row["domain"] == "winsock" and not windows[number].startswith("WSAE")):
+            primary = number in windows and (row["domain"] != "winsock" or windows[number].startswith("WSAE"))
+            if not primary:
                 windows[number] = row["name"]
     return names, windows
 
 
-def os_code(domain: str, name: str, number: int, names: Dict[str, int], windows: Dict[int, str]) -> Tuple[str, str]:
+def os_code(domain: str, name: str, number: int, names: Dict[str, int],
+            windows: Dict[int, str]) -> Tuple[str, str]:
     """(os_code, numbering) of one runtime code."""
     if domain == "libuv":
         target = name[3:]
