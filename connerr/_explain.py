@@ -466,7 +466,8 @@ class _Ranker:
 
     def run(self) -> Explanation:
         ev = _evidence.scan(self.text)
-        self._recognised(ev)
+        if not (ev.numbers and ev.numbers[0].context in ("bare", "hex", "hresult")):  # not a lone number
+            self._recognised(ev)
         if ev.reprs:  # ConnectionResetError(104, '...'), socket.error(10054, '...')
             self._seen_runtime("python")
         self._names(ev)

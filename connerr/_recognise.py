@@ -17,7 +17,7 @@ once at each occurrence, and has at most one ``{_}``, so each try is bounded.
 
 from __future__ import annotations
 
-from connerr._data import read_rows
+from connerr._data import cached, read_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ _GAP = 160
 
 
 class Template(NamedTuple):
-    """One row of recognisers.tsv, compiled."""
+    """One row of recognisers.tsv, parsed (its expression is compiled when its anchor is first seen)."""
 
     runtime: str
     pattern: str
@@ -55,7 +55,8 @@ class Template(NamedTuple):
     source: str
     #: the first piece, literal and folded: found with str.find
     anchor: str
-    regex: re.Pattern[str]
+    #: the regular expression, matched against the folded text at each occurrence of the anchor
+    expression: str
     #: the template covers numbers ({n}, {#}, {x}): none of them is read as an errno again
     reads_numbers: bool
 
@@ -104,7 +105,20 @@ def compile_template(row: List[str]) -> Template:
     if len(anchor.strip()) < 3:
         raise ValueError(f"recogniser {pattern!r}: must start with 3 literal characters or more")
     return Template(runtime, pattern, domain, name, kind, platform, phase, source, anchor,
-                    re.compile("".join(parts)), any(p in ("{n}", "{#}", "{x}") for p in pieces))
+                    "".join(parts), any(p in ("{n}", "{#}", "{x}") for p in pieces))
+
+
+_compiled: Dict[str, re.Pattern[str]] = {}
+
+
+def _regex(template: Template) -> re.Pattern[str]:
+    """The template's expression, compiled once (only templates whose anchor occurs ever are)."""
+    found = _compiled.get(template.expression)
+    if found is None:
+        import re
+
+        found = _compiled[template.expression] = re.compile(template.expression)
+    return found
 
 
 _templates: Optional[Tuple[Template, ...]] = None
@@ -112,10 +126,12 @@ _by_anchor: Optional[Dict[str, List[Template]]] = None
 
 
 def templates() -> Tuple[Template, ...]:
-    """Every row of recognisers.tsv, compiled on first use."""
+    """Every row of recognisers.tsv, parsed on first use."""
     global _templates, _by_anchor
     if _templates is None:
-        _templates = tuple(compile_template(row) for row in read_rows("recognisers.tsv")[1])
+        rows = cached("recognisers", ("recognisers.tsv",), lambda: tuple(
+            tuple(compile_template(row)) for row in read_rows("recognisers.tsv")[1]))
+        _templates = tuple(Template(*row) for row in rows)
         by_anchor: Dict[str, List[Template]] = {}
         for template in _templates:
             by_anchor.setdefault(template.anchor, []).append(template)
@@ -141,7 +157,7 @@ def recognise(text: str, low: Optional[str] = None) -> List[Hit]:
                 pos = low.find(anchor, pos + 1)
                 continue
             for template in group:
-                m = template.regex.match(low, pos)
+                m = _regex(template).match(low, pos)
                 if m is not None:
                     groups = m.groupdict()
                     number = int(groups["n"]) if groups.get("n") else None
