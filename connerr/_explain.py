@@ -37,6 +37,8 @@ _RUNTIME_NUMBER = 12.0
 #: and platform and comes next
 _LAYER = 20.0
 _PLATFORM_HINT = 3.0
+#: how a number a recogniser read in an OS domain counts (the contexts of the generic scan)
+_READ_AS = {"errno": "errno", "eai": "gai", "winsock": "winerror", "win32": "winerror"}
 _RUNTIME_IDS = frozenset(d.id for d in RUNTIME_DOMAINS)
 _NAME, _ALIAS_NAME, _CLASS_NAME, _KIND_ONLY, _KIND_VOTE = 9.0, 7.0, 3.0, 6.0, 4.0
 _STRONG, _WEAK = 7.0, 4.0
@@ -377,7 +379,8 @@ class _Ranker:
                 spans.append((hit.start, hit.end))
             self._seen_runtime(template.runtime)
             if hit.number is not None:
-                numbers.append(_evidence.NumberHint(hit.number, template.domain, hit.start))
+                context = _READ_AS.get(template.domain, template.domain)
+                numbers.append(_evidence.NumberHint(hit.number, context, hit.start))
             if template.name:
                 domain, _, name = template.name.partition(":")
                 self._add_code(domain, name, _NAME, reason)

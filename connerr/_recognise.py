@@ -95,7 +95,7 @@ def compile_template(row: List[str]) -> Template:
     import re
 
     runtime, pattern, domain, name, kind, platform, phase, source = (row + [""] * 8)[:8]
-    pieces = _pieces(pattern.lower())
+    pieces = _pieces(pattern.lower().replace("\u2019", "'"))  # folded as the text is
     if not pieces or pieces[0] in _PLACEHOLDERS or pieces[0][:1] == " ":
         raise ValueError(f"recogniser {pattern!r}: must start with literal text")
     if pieces.count("{_}") > 1:
