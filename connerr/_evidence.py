@@ -20,6 +20,8 @@ _IDENT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.
 # a number counts only right after a word that says what it is; found with str.find (fast, linear)
 _CONTEXT_WORDS = (("winerror", "winerror"), ("errno", "errno"), ("error", "error"), ("err", "error"),
                   ("code", "error"))
+#: "HTTP code 500", "exit code 2", "status code 404": a status, never an error code
+_NOT_A_CODE_BEFORE = ("http ", "exit ", "status ", "response ", "return ")
 
 
 class _Patterns:
@@ -40,6 +42,7 @@ class _Patterns:
             r"\((-?\d{1,12}), ?(['\"])([^'\"\n]{0,400})\2"
             r"(?:, ?(?:None|'[^'\n]{0,300}'), ?(-?\d{1,12}|None))?")
         self.word = re.compile(r"\w+")
+        self.number_before = re.compile(r"\((-?\d{1,5})(?:: ?| [\"'])$")
         self.next_word = re.compile(r"\W{1,3}(\w+)")
 
 
@@ -160,7 +163,8 @@ def _context_numbers(ev: Evidence, low: str) -> None:
             end = pos + size
             before = low[pos - 1] if pos else " "
             # "[Errno 104]" and "[WinError 10053]" are read as tags already
-            if not before.isalnum() and before != "[" and not low[end:end + 1].isalpha():
+            if (not before.isalnum() and before != "[" and not low[end:end + 1].isalpha()
+                    and not low[max(0, pos - 9):pos].endswith(_NOT_A_CODE_BEFORE)):
                 m = number_at.match(low, end)
                 if m is not None:
                     parsed = _int(m.group(1))
@@ -216,6 +220,14 @@ def _platform_hints(ev: Evidence, low: str) -> None:
 
 _BOUNDARY_BEFORE = frozenset(" \t\n]'\"(:>[,;")
 _BOUNDARY_AFTER = frozenset("\n'\")].,;:[")
+
+
+def number_before(text: str, pos: int) -> Optional[int]:
+    """The number that opens a parenthesis right before a message: nginx's ``(111: Connection
+    refused)``, MySQL's ``(111 "Connection refused")``; None if there is none."""
+    head = text[max(0, pos - 16):pos]
+    m = _re().number_before.search(head)
+    return int(m.group(1)) if m else None
 
 
 def phrase_key(phrase: str) -> str:

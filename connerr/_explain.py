@@ -229,6 +229,8 @@ class _Ranker:
         self.platform_reasons: List[str] = []
         #: spans of the text a recogniser explained (its code or kind): no OS text is read inside
         self.worded: List[Tuple[int, int]] = []
+        #: numbers that open a parenthesis right before an OS message: "(111: Connection refused)"
+        self.wrapped: List[_evidence.NumberHint] = []
 
     # entries
 
@@ -456,6 +458,9 @@ class _Ranker:
             if any(a <= hit.pos and hit.pos + len(phrase) <= b for a, b in self.worded):
                 continue  # the runtime's own wording, already read
             weight = _STRONG if hit.strong else _WEAK
+            number = _evidence.number_before(self.text, hit.pos)
+            if number is not None and texts.get(phrase):
+                self.wrapped.append(_evidence.NumberHint(number, "os", hit.pos))
             for alias in aliases.get(phrase, ()):
                 self._alias(alias)
             for msgset, domain, name, fld, _text in texts.get(phrase, ()):
@@ -476,6 +481,7 @@ class _Ranker:
         self._names(ev)
         if not _code_only(self.text, ev, bool(self.entries)):
             self._messages()
+        ev.numbers.extend(h for h in self.wrapped if all(n.pos != h.pos for n in ev.numbers))
         self._numbers(ev)  # last: a runtime variant's own number must be known first
         hints = dict(ev.hints)
         scored = []

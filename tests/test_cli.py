@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -58,3 +59,24 @@ def test_reader_closing_the_pipe_early_is_not_a_traceback() -> None:
     reader.wait(timeout=60)
     assert "Traceback" not in writer.stderr
     assert writer.returncode == 0
+
+
+@pytest.mark.parametrize("domain", ["curl", "chromium", "libuv", "grpc", "dotnet", "mysql"])
+def test_table_lists_a_runtime_domain_with_its_sources(domain: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["table", "--domain", domain]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:3] == ["name", "number", "kind"]
+    assert "Sources: " in out and "@" in out.rsplit("Sources: ", 1)[1]
+    assert main(["table", "--domain", domain, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(row["source"] for row in rows)
+
+
+def test_table_libuv_numbers_follow_the_platform(capsys: pytest.CaptureFixture[str]) -> None:
+    numbers = {}
+    for platform in ("linux", "darwin", "windows"):
+        assert main(["table", "--domain", "libuv", "--platform", platform, "--json"]) == 0
+        numbers[platform] = {r["name"]: r["number"] for r in json.loads(capsys.readouterr().out)}
+    assert (numbers["linux"]["UV_ECONNRESET"], numbers["darwin"]["UV_ECONNRESET"],
+            numbers["windows"]["UV_ECONNRESET"]) == (-104, -54, -4077)
