@@ -10,6 +10,7 @@ The TSV files are read directly, so that this module runs without connerr instal
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib
 import importlib.util
 import json
@@ -66,14 +67,8 @@ pytestmark = pytest.mark.skipif(not SOURCES.exists(), reason="no tools/sources/d
 
 
 def _read(path: Path) -> List[Dict[str, str]]:
-    """Rows of a TSV file (first line the header, ``#`` lines comments)."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln and not ln.startswith("#")]
-    header = lines[0].split("\t")
-    rows = []
-    for ln in lines[1:]:
-        cells = ln.split("\t")
-        assert len(cells) == len(header), (path.name, ln)
-        rows.append(dict(zip(header, cells)))
+    """Rows of a TSV file, read as tools/gen_domains.py reads its inputs."""
+    rows: List[Dict[str, str]] = _generator().read(path)
     return rows
 
 
@@ -102,6 +97,7 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"//[^\n]*", "", re.sub(r"/\*.*?\*/", " ", text, flags=re.S))
 
 
+@functools.cache
 def _generator() -> ModuleType:
     """tools/gen_domains.py as a module (it adds the source tree to sys.path for connerr._domains)."""
     if importlib.util.find_spec("connerr") is not None:
