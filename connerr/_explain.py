@@ -548,12 +548,9 @@ class _Ranker:
 
     def _candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
                    confidence: float, inner: _Inner) -> Candidate:
-        try:
-            kind = Kind(entry.kind)
-        except ValueError:
-            kind = Kind.UNKNOWN
         if entry.domain in _RUNTIME_IDS:
             return self._runtime_candidate(entry, platform, group, confidence, inner)
+        kind = _kind_of(entry.kind)
         phase = self.phase or kind.phase
         retry = kind.retry
         if phase == "connect" and retry != "no":
@@ -583,7 +580,6 @@ class _Ranker:
                          tuple(notes), retry, confidence, kind.side, phase, kind.meaning, group,
                          dict(entry.numbers), python_errno, winerror, dict(anchors), entry.variant,
                          tuple(entry.reasons))
-
 
     def _runtime_candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
                            confidence: float, inner: _Inner) -> Candidate:
