@@ -10,9 +10,10 @@ from connerr import platforms
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Dict, List, Optional, Tuple
+    from typing import Dict, List, Optional, Set, Tuple
 
-__all__ = ["Evidence", "NumberHint", "PhraseHit", "find_phrases", "fold", "phrase_key", "scan"]
+__all__ = ["FULL_WIDTH", "Evidence", "NumberHint", "PhraseHit", "find_phrases", "fold", "from_first_word",
+           "number_before", "phrase_key", "scan", "word_keys"]
 
 _TAG = r"\[(?P<tag>WinError|Errno|errno)[ \t]{0,3}(?P<tagnum>-?\d{1,12})\]"
 _SHORT = 4096
@@ -222,6 +223,19 @@ _BOUNDARY_BEFORE = frozenset(" \t\n]'\"(:>[,;")
 _BOUNDARY_AFTER = frozenset("\n'\")].,;:[")
 
 
+def word_keys(low: str) -> Set[str]:
+    """Every word of a folded text and every pair of neighbouring words (``"connexion refusée"``):
+    what :func:`phrase_key` gives a phrase that starts there."""
+    found = _re().word.findall(low)
+    return set(found) | {f"{a} {b}" for a, b in zip(found, found[1:])}
+
+
+def from_first_word(phrase: str) -> str:
+    """The phrase from its first word on (quotes and brackets before it dropped)."""
+    m = _re().word.search(phrase)
+    return phrase[m.start():] if m else phrase
+
+
 def number_before(text: str, pos: int) -> Optional[int]:
     """The number that opens a parenthesis right before a message: nginx's ``(111: Connection
     refused)``, MySQL's ``(111 "Connection refused")``; None if there is none."""
@@ -257,12 +271,18 @@ def _is_strong(low: str, start: int, end: int, original: Optional[str] = None) -
     return False
 
 
+#: full-width forms (U+FF01-FF5E, the ideographic space) as their ASCII twins, one character each
+FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+FULL_WIDTH[0x3000] = 0x20
+
+
 def fold(text: str) -> str:
-    """Lower-case and unify apostrophes; keeps every index of ``text`` valid."""
+    """Lower-case, unify apostrophes and full-width forms; keeps every index of ``text`` valid."""
     low = text.lower()
     if len(low) != len(text):
         low = text.translate(_ASCII_LOWER)
-    return low.replace("\u2019", "'")
+    low = low.replace("\u2019", "'")
+    return low if low.isascii() else low.translate(FULL_WIDTH)
 
 
 _by_first_cache: Dict[int, Tuple[Dict[str, List[str]], Dict[str, Dict[str, List[str]]]]] = {}

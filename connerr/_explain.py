@@ -84,6 +84,10 @@ class Candidate(NamedTuple):
     #: for a runtime's code (domain libuv, curl, chromium, grpc, dotnet, mysql): the OS code it
     #: stands for or carries (``ECONNRESET``, ``WSAECONNREFUSED``), where known
     os_code: Optional[str] = None
+    #: the language of the localized message the query had (``pt_BR`` for glibc, ``pt-BR`` for
+    #: Windows), and that message as the system prints it (``message`` stays the English one)
+    language: Optional[str] = None
+    localized: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form (the keys of `connerr explain --json`)."""
@@ -95,6 +99,7 @@ class Candidate(NamedTuple):
             "platforms": list(self.platforms), "numbers": dict(self.numbers),
             "python_errno": self.python_errno, "winerror": self.winerror, "anchors": dict(self.anchors),
             "variant": self.variant, "reasons": list(self.reasons), "os_code": self.os_code,
+            "language": self.language, "localized": self.localized,
         }
 
 
@@ -185,6 +190,40 @@ def _phrases() -> Dict[str, List[str]]:
     return _phrase_index
 
 
+def _outermost(hits: List[_evidence.PhraseHit]) -> List[_evidence.PhraseHit]:
+    """The phrases not inside a longer one found: ENFILE's text contains EMFILE's."""
+    kept: List[_evidence.PhraseHit] = []
+    reach = -1
+    for hit in sorted(hits, key=lambda h: (h.pos, -len(h.phrase))):
+        end = hit.pos + len(hit.phrase)
+        if end <= reach:
+            continue
+        kept.append(hit)
+        reach = end
+    return kept
+
+
+_l10n_keyed: Dict[str, Tuple[Dict[str, List[str]], Dict[str, List[str]]]] = {}
+
+
+def _l10n_phrases(lang: str, texts: Mapping[str, Any]) -> Tuple[Dict[str, List[str]], Dict[str, List[str]]]:
+    """A language's localized texts keyed for :func:`connerr._evidence.find_phrases`, from their first
+    word on (``»ai_family« wird ...`` is found from ``ai_family``), and each such phrase's texts."""
+    found = _l10n_keyed.get(lang)
+    if found is None:
+        keyed: Dict[str, List[str]] = {}
+        back: Dict[str, List[str]] = {}
+        for text in texts:
+            phrase = _evidence.from_first_word(text)
+            if phrase not in back:
+                keyed.setdefault(_evidence.phrase_key(phrase), []).append(phrase)
+            back.setdefault(phrase, []).append(text)
+        for bucket in keyed.values():
+            bucket.sort(key=len, reverse=True)
+        found = _l10n_keyed[lang] = (keyed, back)
+    return found
+
+
 def _class_rules(token: str, module: str) -> List[_rules.TypeRule]:
     """The rule table's rules for a class name in the text (the table loads on the first name)."""
     from connerr._rules import rules_named
@@ -197,8 +236,8 @@ def _class_rules(token: str, module: str) -> List[_rules.TypeRule]:
 class _Entry:
     """Evidence for one (domain, name) — or one kind when no code is known — per platform."""
 
-    __slots__ = ("alias_message", "domain", "exception", "kind", "name", "numbers", "reasons", "scores",
-                 "variant")
+    __slots__ = ("alias_message", "domain", "exception", "kind", "localized", "name", "numbers", "reasons",
+                 "scores", "variant")
 
     def __init__(self, domain: str, name: str, kind: str) -> None:
         self.domain, self.name, self.kind = domain, name, kind
@@ -208,6 +247,8 @@ class _Entry:
         self.variant: Optional[str] = None
         self.alias_message: Optional[str] = None
         self.exception: Optional[str] = None
+        #: (language, text) of a localized message the query had for this code
+        self.localized: Optional[Tuple[str, str]] = None
 
     def add(self, platform: str, weight: float, reason: str) -> None:
         self.scores[platform] = self.scores.get(platform, 0.0) + weight
@@ -469,6 +510,45 @@ class _Ranker:
                 for platform in platforms.platforms_printing(msgset):
                     if platform in defined:
                         self._entry(domain, name).add(platform, w, f"{msgset} text")
+        self._localized()
+
+    def _localized(self) -> None:
+        """Messages as localized systems print them (glibc's catalogs, Windows' FormatMessage): a
+        language's table loads only when a word one of its texts starts with is in the query."""
+        low = _evidence.fold(self.text)
+        langs = self.ix.l10n_languages(_evidence.word_keys(low))
+        # runs of spaces as one, as the tables have them (positions then only approximate the query's)
+        query = self.text
+        while "  " in query:  # each pass halves every run
+            query = query.replace("  ", " ")
+        for lang in langs:
+            texts = self.ix.l10n_texts(lang)
+            keyed, back = _l10n_phrases(lang, texts)
+            for hit in _outermost(_evidence.find_phrases(query, keyed)):
+                if not hit.strong and hit.phrase.count(" ") < 2 and hit.phrase.isascii():
+                    continue
+                if any(a <= hit.pos and hit.pos + len(hit.phrase) <= b for a, b in self.worded):
+                    continue
+                weight = _STRONG if hit.strong or not hit.phrase.isascii() else _WEAK
+                number = _evidence.number_before(query, hit.pos)
+                if number is not None:
+                    self.wrapped.append(_evidence.NumberHint(number, "os", hit.pos))
+                for key in back[hit.phrase]:
+                    for row in texts[key]:
+                        self._localized_code(lang, row, weight)
+
+    def _localized_code(self, lang: str, row: _fastindex.L10nRow, weight: float) -> None:
+        msgset, domain, name, _field, text, _source, _status = row
+        defined = self.ix.numbers.get((domain, name), {})
+        for platform in platforms.platforms_printing(msgset):
+            if platform in defined:
+                entry = self._entry(domain, name)
+                entry.add(platform, weight, f"{msgset} {lang} text")
+                # one text can be several languages' (pt and pt_BR, es and gl): name them all
+                langs = entry.localized[0].split(", ") if entry.localized else []
+                if lang not in langs:
+                    langs.append(lang)
+                entry.localized = (", ".join(sorted(langs)), text)
 
     # ranking
 
@@ -579,7 +659,7 @@ class _Ranker:
         return Candidate(entry.name, shown_number, entry.domain, platform, kind, exception, message,
                          tuple(notes), retry, confidence, kind.side, phase, kind.meaning, group,
                          dict(entry.numbers), python_errno, winerror, dict(anchors), entry.variant,
-                         tuple(entry.reasons))
+                         tuple(entry.reasons), None, *(entry.localized or (None, None)))
 
     def _runtime_candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
                            confidence: float, inner: _Inner) -> Candidate:

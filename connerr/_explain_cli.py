@@ -155,7 +155,10 @@ def _print_explanation(explanation: Any, out: TextIO, color: bool) -> None:
 
         rows.append(("Printed by", " > ".join(runtime_name(r) for r in explanation.runtimes)))
     rows.append(("Python", exc + (f" ({', '.join(extra)})" if extra else "")))
-    if best.message:
+    if best.localized:
+        rows.append(("Message", f"{best.localized} ({best.language})"))
+        rows.append(("In English", best.message or "-"))
+    elif best.message:
         rows.append(("Message", best.message))
     if best.domain:
         rows.append(("Domain", best.domain))

@@ -13,7 +13,7 @@ from connerr._data import cached, read_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Dict, List, Optional, Tuple
+    from typing import Dict, List, Optional, Set, Tuple
 
 __all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
            "format_note_row", "get", "normalize_message", "note_family", "note_key"]
@@ -34,6 +34,7 @@ NOTE_SECTIONS = ("operation", "cause", "not_meaning", "distinguish", "action")
 if TYPE_CHECKING:
     CodeKey = Tuple[str, str]  # (domain, name)
     RuntimeRow = Tuple[int, str, str, str, str, str]  # number, os_code, numbering, carries, text, source
+    L10nRow = Tuple[str, str, str, str, str, str, str]  # msgset, domain, name, field, text, source, status
     MsgRow = Tuple[str, str, str, str, str]  # (msgset, domain, name, field, text)
     AliasRow = Tuple[str, str, str, str, str, str, str, str, str]
     NoteRow = Tuple[str, str, str, str, str, str]  # name, family, section, text, source, status
@@ -67,6 +68,8 @@ class FastIndex:
         self._runtime: Optional[Dict[CodeKey, RuntimeRow]] = None
         self._runtime_names: Optional[Dict[Tuple[str, str], str]] = None
         self._runtime_os: Optional[Dict[str, str]] = None
+        self._l10n_words: Optional[Dict[str, List[str]]] = None
+        self._l10n: Dict[str, Dict[str, List[L10nRow]]] = {}
 
     def _load_codes(self) -> None:
         self._by_number, self._numbers = cached("codes", ("codes.tsv",), _build_codes)
@@ -169,6 +172,29 @@ class FastIndex:
             self._message_texts = cached("message_texts", ("messages.tsv",), lambda: {
                 key: row[0] for key, row in _build_messages().items()})
         return self._message_texts.get(_message_key(platform, domain, self.text_name(platform, domain, name)))
+
+    def l10n_languages(self, keys: Set[str]) -> List[str]:
+        """The languages of connerr/data/l10n.tsv with a text whose first two words (or only word)
+        are among ``keys`` (:func:`connerr._evidence.word_keys` of a query): only their tables load."""
+        if self._l10n_words is None:
+            self._l10n_words = cached("l10n_words", ("l10n.tsv",), _build_l10n_words)
+        langs: Set[str] = set()
+        for word in keys & self._l10n_words.keys():
+            langs.update(self._l10n_words[word])
+        return sorted(langs)
+
+    def l10n_all_languages(self) -> List[str]:
+        """Every language of connerr/data/l10n.tsv."""
+        if self._l10n_words is None:
+            self._l10n_words = cached("l10n_words", ("l10n.tsv",), _build_l10n_words)
+        return sorted({lang for langs in self._l10n_words.values() for lang in langs})
+
+    def l10n_texts(self, lang: str) -> Dict[str, List[L10nRow]]:
+        """normalized localized text -> (msgset, domain, name, field, text, source, status) in ``lang``."""
+        found = self._l10n.get(lang)
+        if found is None:
+            found = self._l10n[lang] = cached(f"l10n-{lang}", ("l10n.tsv",), lambda: _build_l10n(lang))
+        return found
 
     def numbers_on(self, platform: str, domain: str) -> Dict[str, int]:
         """name -> number of every code of ``domain`` on ``platform`` (cached)."""
@@ -279,6 +305,26 @@ def _build_texts() -> Dict[str, List[MsgRow]]:
     return texts
 
 
+def _build_l10n_words() -> Dict[str, List[str]]:
+    from connerr._evidence import phrase_key
+
+    words: Dict[str, List[str]] = {}
+    for row in _lines("l10n.tsv"):
+        langs = words.setdefault(phrase_key(row[5]), [])
+        if row[0] not in langs:
+            langs.append(row[0])
+    return words
+
+
+def _build_l10n(lang: str) -> Dict[str, List[L10nRow]]:
+    texts: Dict[str, List[L10nRow]] = {}
+    for row in _lines("l10n.tsv"):
+        if row[0] == lang:
+            texts.setdefault(normalize_message(row[5]), []).append(
+                (row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
+    return texts
+
+
 def _build_notes() -> Dict[str, List[NoteRow]]:
     notes: Dict[str, List[NoteRow]] = {}
     for raw in _lines("notes.tsv"):
@@ -311,8 +357,11 @@ def format_note_row(row: NoteRow) -> str:
 
 
 def normalize_message(text: str) -> str:
-    """Case-folded, whitespace-collapsed, without a trailing dot: how messages are compared."""
-    return " ".join(text.lower().replace("\u2019", "'").split()).rstrip(".\u3002 ")
+    """Case-folded, whitespace-collapsed, without a trailing dot: how messages are compared (full-width
+    forms as their ASCII twins, as :func:`connerr._evidence.fold` reads a query)."""
+    from connerr._evidence import fold
+
+    return " ".join(fold(text).split()).rstrip(".\u3002 ")
 
 
 _index: Optional[FastIndex] = None

@@ -36,9 +36,13 @@ def to_text(records: Sequence[Record], platform: Optional[str]) -> str:
         header = ["name", "domain", "kind", *tags]
         rows = [[r.name, r.domain, r.kind, *(_cell(r.platforms[t].number if t in r.platforms else None)
                                              for t in tags)] for r in records]
+    return "\n".join(_columns(header, rows))
+
+
+def _columns(header: List[str], rows: List[List[str]]) -> List[str]:
+    """The rows under the header, each column as wide as its widest cell."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
-    return "\n".join(lines)
+    return ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
 
 
 def runtime_records(domain: str, platform: Optional[str], kind: Optional[str]) -> List[Dict[str, Any]]:
@@ -71,9 +75,42 @@ def runtime_to_text(rows: Sequence[Dict[str, Any]], domain: str) -> str:
     header = ["name", "number", "kind", "os_code", "text"]
     cells = [[str(r["name"]), str(r["number"]), str(r["kind"]), _cell(r["os_code"]), str(r["text"])[:70]]
              for r in rows]
-    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *cells]]
+    lines = _columns(header, cells)
     info = by_id(domain)
     sources = sorted({source for r in rows for source in str(r["source"]).split(";")})
     lines += ["", f"{info.title}: {info.numbering}.", "Sources: " + "; ".join(sources)]
     return "\n".join(lines)
+
+
+def localized_records(lang: str, platform: Optional[str], kind: Optional[str]) -> List[Dict[str, Any]]:
+    """The localized messages of one language (``pt_BR`` glibc, ``pt-BR`` Windows; either spelling
+    finds both), each with the English text, the code and its source."""
+    from connerr import _fastindex, platforms
+
+    ix = _fastindex.get()
+    wanted = lang.replace("-", "_").lower()
+    out = []
+    for language in ix.l10n_all_languages():
+        spelled = language.replace("-", "_").lower()
+        if spelled != wanted and not ("_" not in wanted and spelled.split("_")[0] == wanted):
+            continue  # "pt" is every Portuguese; "pt_BR" only Brazil's
+        for rows in ix.l10n_texts(language).values():
+            for msgset, domain, name, field, text, source, status in rows:
+                if kind is not None and ix.kind(name) != kind:
+                    continue
+                printing = platforms.platforms_printing(msgset)
+                if platform is not None and platform not in printing:
+                    continue
+                english = ix.messages.get((msgset, name, field), ("", "", ""))[0]
+                out.append({"lang": language, "msgset": msgset, "domain": domain, "name": name,
+                            "kind": ix.kind(name), "text": text, "english": english, "source": source,
+                            "status": status})
+    return sorted(out, key=lambda r: (r["msgset"], r["domain"], r["name"], r["lang"], r["text"]))
+
+
+def localized_to_text(rows: Sequence[Dict[str, Any]]) -> str:
+    """One line per localized message: code, the text, the English text; then the sources."""
+    header = ["name", "lang", "kind", "text", "english"]
+    lines = _columns(header, [[str(r[key]) for key in header] for r in rows])
+    sources = sorted({str(r["source"]) for r in rows})
+    return "\n".join([*lines, "", "Sources: " + "; ".join(sources)])

@@ -61,6 +61,8 @@ def _cmd_table(args: argparse.Namespace) -> int:
     from connerr._domains import RUNTIME_DOMAINS
     from connerr.platforms import UnknownPlatformError, check_platform
 
+    if args.lang is not None:
+        return _table_lang(args)
     if args.domain in {d.id for d in RUNTIME_DOMAINS}:
         try:
             if args.platform is not None:
@@ -84,6 +86,27 @@ def _cmd_table(args: argparse.Namespace) -> int:
         print("connerr: no codes match", file=sys.stderr)
         return EXIT_NOT_FOUND
     print(_table.to_json(found, args.platform) if args.json else _table.to_text(found, args.platform))
+    return EXIT_OK
+
+
+def _table_lang(args: argparse.Namespace) -> int:
+    """``table --lang L``: the localized messages of one language."""
+    import json
+
+    from connerr import _table
+    from connerr.platforms import UnknownPlatformError, check_platform
+
+    try:
+        if args.platform is not None:
+            check_platform(args.platform)
+    except UnknownPlatformError as exc:
+        raise UsageError(str(exc)) from None
+    rows = _table.localized_records(args.lang, args.platform, args.kind)
+    if not rows:
+        print(f"connerr: no localized messages for {args.lang!r} (see the docs for the languages)",
+              file=sys.stderr)
+        return EXIT_NOT_FOUND
+    print(json.dumps(rows, indent=1, ensure_ascii=False) if args.json else _table.localized_to_text(rows))
     return EXIT_OK
 
 
@@ -114,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--domain", choices=DOMAINS + tuple(d.id for d in RUNTIME_DOMAINS),
                        help="only this domain: an OS one, or a runtime's (curl, libuv, chromium, grpc, "
                        "dotnet, mysql)")
+    table.add_argument("--lang", metavar="LANG",
+                       help="the localized messages of one language (pt_BR, de, zh_CN, ja...): glibc's and "
+                       "Windows' texts, each with the English one and its source")
     table.add_argument("--json", action="store_true",
                        help="JSON: a list of records, one per code (see the CLI docs)")
     table.set_defaults(func=_cmd_table)

@@ -1,0 +1,162 @@
+"""Localized messages: every glibc translation and Windows text of connerr/data/l10n.tsv is recognised,
+alone and inside the lines programs print, and so is every real report of tests/data/l10n_cases.tsv."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Dict, List, NamedTuple, Set, Tuple
+
+import pytest
+
+from connerr import _fastindex, explain
+from connerr._data import read_rows
+from connerr.cli import main
+from connerr.platforms import platforms_printing
+
+HEADER, ROWS = read_rows("l10n.tsv")
+CASES = os.path.join(os.path.dirname(__file__), "data", "l10n_cases.tsv")
+
+
+class Text(NamedTuple):
+    lang: str
+    msgset: str
+    domain: str
+    text: str
+    #: every code this language prints this text for (one text may stand for several)
+    names: Tuple[str, ...]
+
+
+def _texts() -> List[Text]:
+    grouped: Dict[Tuple[str, str, str], Set[Tuple[str, str]]] = {}
+    originals: Dict[Tuple[str, str, str], str] = {}
+    for lang, msgset, domain, name, _field, text, _source, _status in ROWS:
+        key = (lang, msgset, _fastindex.normalize_message(text))
+        grouped.setdefault(key, set()).add((domain, name))
+        originals[key] = text
+    return [Text(key[0], key[1], min(codes)[0], originals[key], tuple(sorted(n for _d, n in codes)))
+            for key, codes in sorted(grouped.items())]
+
+
+TEXTS = _texts()
+GLIBC = [t for t in TEXTS if t.msgset == "linux-glibc"]
+
+
+def test_header_and_sources() -> None:
+    assert HEADER == ["lang", "msgset", "domain", "name", "field", "text", "source", "status"]
+    assert all(row[6] and row[7] in ("verified", "observed", "documented") for row in ROWS)
+
+
+def test_every_glibc_language_of_libc_l10n_is_there() -> None:
+    langs = {t.lang for t in GLIBC}
+    # Debian's libc-l10n 2.36 ships 37 catalogs: en_GB repeats the English texts and ia translates
+    # none of the network messages; every other one is here
+    assert len(langs) >= 35, sorted(langs)
+    for lang in ("de", "fr", "es", "pt_BR", "ru", "ja", "zh_CN", "zh_TW", "ko", "it", "pl", "tr", "uk"):
+        assert lang in langs
+
+
+def _check(text: Text, query: str) -> None:
+    found = explain(query)
+    names = {c.name for c in found.candidates}
+    best = found.best
+    assert best is not None, query
+    assert best.name in text.names and set(text.names) <= names, (query, [c.name for c in found.candidates])
+    assert best.platform in platforms_printing(text.msgset), (query, best.platform)
+    assert best.language is not None and text.lang in best.language.split(", ") and best.localized, query
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=[f"{t.lang}-{t.names[0]}" for t in TEXTS])
+def test_a_localized_text_alone(text: Text) -> None:
+    _check(text, text.text)
+
+
+def _line(text: Text) -> str:
+    """The line a program prints around this text."""
+    if text.msgset == "windows":
+        return f"dial tcp 10.0.0.5:443: connectex: {text.text}"
+    if text.domain == "eai":
+        return f"ssh: Could not resolve hostname db.internal: {text.text}"
+    return f"ssh: connect to host db.internal port 22: {text.text}"
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=[f"{t.lang}-{t.names[0]}" for t in TEXTS])
+def test_a_localized_text_in_a_log_line(text: Text) -> None:
+    _check(text, f"2026-12-02T10:00:00Z ERROR {_line(text)}")
+
+
+@pytest.mark.parametrize("text", [t for t in TEXTS if len(t.names) == 1],
+                         ids=[f"{t.lang}-{t.names[0]}" for t in TEXTS if len(t.names) == 1])
+def test_a_localized_text_after_its_number(text: Text) -> None:
+    ix = _fastindex.get()
+    platform = "windows" if text.msgset == "windows" else "linux"
+    number = ix.numbers.get((text.domain, text.names[0]), {}).get(platform)
+    if number is None:
+        pytest.skip("no number on this platform")
+    tag = "WinError" if text.msgset == "windows" else "Errno"
+    found = explain(f"OSError: [{tag} {number}] {text.text}")
+    assert found.best is not None and text.lang in (found.best.language or "").split(", ")
+
+
+def test_full_width_and_spacing_variants() -> None:
+    for query in ("ssh: connect to host db port 22:\u3000接続を拒否されました\uff0e", "Conexão   recusada"):
+        best = explain(query).best
+        assert best is not None and best.name == "ECONNREFUSED", query
+
+
+def test_english_text_loads_no_language_table() -> None:
+    ix = _fastindex.get()
+    ix._l10n.clear()
+    explain("requests.exceptions.ConnectionError: HTTPSConnectionPool(host='x', port=443): Max retries "
+            "exceeded with url: / (Caused by NewConnectionError('[Errno 111] Connection refused'))")
+    assert not ix._l10n
+
+
+def test_the_answer_shows_both_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "Conexão recusada"]) == 0
+    out = capsys.readouterr().out
+    assert "Conexão recusada (pt_BR)" in out and "Connection refused" in out
+
+
+def test_table_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["table", "--lang", "pt_BR", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"ECONNREFUSED", "ECONNRESET", "EAI_AGAIN"} <= {r["name"] for r in rows}
+    assert all(r["source"] and r["english"] for r in rows if r["msgset"] == "linux-glibc")
+    assert main(["table", "--lang", "tlh"]) == 1
+
+
+class Case(NamedTuple):
+    runtime: str
+    query: str
+    domain: str
+    name: str
+    number: str
+    platform: str
+    kind: str
+    url: str
+
+
+def _cases() -> List[Case]:
+    with open(CASES, encoding="utf-8") as f:
+        lines = [line for line in f.read().split("\n") if line and not line.startswith("#")]
+    return [Case(*map(_unescape, line.split("\t"))) for line in lines[1:]]
+
+
+def _unescape(cell: str) -> str:
+    return cell.replace("\\n", "\n").replace("\\t", "\t")
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.url.rsplit("/", 2)[-2] + "-" + c.name)
+def test_real_report(case: Case) -> None:
+    found = explain(case.query)
+    best = found.best
+    assert best is not None, case.query
+    got = {"kind": best.kind.value, "domain": best.domain or "", "name": best.name or ""}
+    want = {"kind": case.kind, "domain": case.domain, "name": case.name}
+    if case.number:
+        got["number"], want["number"] = str(best.number), case.number
+    if case.platform:
+        got["platform"], want["platform"] = best.platform or "", case.platform
+    assert got == want, (case.query, [c.reasons for c in found.candidates[:3]])
+    assert any(c.language for c in found.candidates), "the localized text was read"
