@@ -160,3 +160,33 @@ def test_real_report(case: Case) -> None:
         got["platform"], want["platform"] = best.platform or "", case.platform
     assert got == want, (case.query, [c.reasons for c in found.candidates[:3]])
     assert any(c.language for c in found.candidates), "the localized text was read"
+
+
+def _wrapped_lines(text: Text) -> List[str]:
+    """The lines tools print around an OS error: .NET's SocketException (the OS code is the answer);
+    curl's and git's messages that carry it (the tool's own code is the answer, the OS code under it)."""
+    git = "fatal: unable to access 'https://git.example/r.git/':"
+    if text.msgset == "windows":
+        dotnet = f"System.Net.Sockets.SocketException (10054): {text.text}"
+        return [dotnet] if "WSAECONNRESET" in text.names else []
+    if text.domain == "eai":
+        return [f"{git} Could not resolve host: git.example: {text.text}"]
+    return [f"curl: (7) Failed to connect to db.internal port 80 after 3 ms: {text.text}",
+            f"{git} Failed to connect to git.example port 443: {text.text}"]
+
+
+CARRIED = {"ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "EAI_NONAME", "EAI_AGAIN",
+           "WSAECONNRESET"}
+WRAPPED = [(t, line) for t in TEXTS if set(t.names) & CARRIED for line in _wrapped_lines(t)]
+
+
+@pytest.mark.parametrize(("text", "line"), WRAPPED,
+                         ids=[f"{t.lang}-{t.names[0]}-{i}" for i, (t, _line) in enumerate(WRAPPED)])
+def test_a_localized_text_inside_a_tools_own_message(text: Text, line: str) -> None:
+    found = explain(line)
+    best = found.best
+    assert best is not None, line
+    code = best.name if text.msgset == "windows" else best.os_code
+    assert code in text.names, (line, best)
+    assert best.kind.value == _fastindex.get().kind(code or ""), line
+    assert any(c.language and text.lang in c.language.split(", ") for c in found.candidates), line
