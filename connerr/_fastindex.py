@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import Dict, List, Optional, Set, Tuple
 
 __all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
-           "format_note_row", "get", "normalize_message", "note_family", "note_key"]
+           "format_note_row", "get", "normalize_message", "note_family", "note_key", "runtime_code"]
 
 #: Numbering domains of the OS codes, in display order.
 DOMAINS: Tuple[str, ...] = ("errno", "eai", "winsock", "win32")
@@ -261,6 +261,15 @@ class FastIndex:
         per_platform = self.numbers.get(("errno", os_code), {})
         return {p: (number if p == "windows" or p not in per_platform else -abs(per_platform[p]))
                 for p in platforms.PLATFORMS}
+
+
+def runtime_code(domain: str, number: int) -> Optional[Tuple[str, str]]:
+    """(name, kind) of a runtime domain's code by number (its fixed number), or None."""
+    ix = get()
+    for (dom, name), row in ix.runtime_codes.items():
+        if dom == domain and row[0] == number:
+            return name, ix.kind(name)
+    return None
 
 
 def _message_key(platform: str, domain: str, name: str) -> Tuple[str, str, str]:

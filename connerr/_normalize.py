@@ -27,12 +27,15 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from connerr import platforms, reference
 from connerr._diagnosis import EVIDENCE, Diagnosis, type_name
+from connerr._fastindex import runtime_code
 from connerr._rules import (
     aiohttp_tls_handshake,
     asyncio_tls_handshake,
     inner_exceptions,
+    library_in_traceback,
     library_of,
     safe_attr,
+    text_rule,
     type_rule,
 )
 from connerr.exceptions import ConnError
@@ -255,8 +258,20 @@ class _Walker:
             self.library = rule.library
         if rule.note:
             self.notes.append(f"{rule.library} {rule.name}: {rule.note}")
+        if rule.code_arg and kind is None and text_rule(node, _text(node)) is None:
+            self._code_arg(node, rule.code_arg)  # the library's own words, where it has some, say more
         if kind is not None:
             self.offer("wrapper" if rule.wrapper else "type", kind, node)
+
+    def _code_arg(self, node: BaseException, domain: str) -> None:
+        """A library's own code in ``args[0]`` (pymysql's 2013, pycurl's 7): its kind, when it has one."""
+        args = safe_attr(node, "args")
+        number = _int(args[0]) if isinstance(args, tuple) and args else None
+        found = runtime_code(domain, number) if number is not None else None
+        if found is not None and number is not None:
+            name, kind_value = found
+            self.offer("wrapper", _kind(kind_value), node, (name, number, domain, ""),
+                       f"{domain} {name} ({number})")
 
     def _message(self, node: BaseException) -> None:
         text = _text(node)
@@ -272,6 +287,13 @@ class _Walker:
         errno_number = int(errno_match.group(1)) if errno_match else None
         if errno_number is not None and not 0 <= errno_number < 10000:
             self._message_errno(node, errno_number)  # Winsock or negative EAI: unambiguous
+        said = text_rule(node, text)
+        if said is not None:
+            if said.phase is not None and self.phase is None:
+                self.phase = said.phase
+            lost = f"{said.lost}: " if said.lost else ""
+            self.offer("message", said.kind, node,
+                       note=f"{said.library}: {lost}{said.phrase!r} [{said.source}]")
         lowered = text.lower()
         for phrase, kind in _PHRASES:
             if phrase in lowered:
@@ -359,6 +381,7 @@ def _diagnose(exc: BaseException, platform: Optional[str]) -> Diagnosis:
         notes.append(best.note)
     notes.extend(n for n in walker.notes if n not in notes)
     message = _message_of(source) or _text(exc)
+    library = library_in_traceback(exc) or walker.library
     name, number, domain, code_platform = code if code is not None else (None, None, None, None)
     if not message and name is not None and code_platform is not None:
         message = reference.message_for(name, code_platform) or ""
@@ -367,7 +390,7 @@ def _diagnose(exc: BaseException, platform: Optional[str]) -> Diagnosis:
         message=message, notes=tuple(notes), retry=retry_advice(kind, phase),
         side=KIND_INFO[kind].side, original=exc, phase=phase,
         evidence=EVIDENCE[best.rank] if best is not None else "none",
-        library=walker.library, exception=type_name(exc), source=source,
+        library=library, exception=type_name(exc), source=source,
     )
 
 
@@ -385,7 +408,7 @@ _PLAIN_LIMIT = 4096
 #: the longest message a cached answer may hold: 4096 answers stay well under 4 MB
 _PLAIN_TEXT = 256
 _PLAIN_FIELDS = ("kind", "name", "number", "domain", "platform", "message", "notes", "retry", "side",
-                 "phase", "evidence", "library", "exception")
+                 "phase", "evidence", "exception")
 
 
 def _plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any, ...]]:
@@ -421,7 +444,9 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
                 # a copy of a checked answer: fill the frozen dataclass's __dict__ directly
                 # (Diagnosis has no __post_init__ and no slots), 5x cheaper than __init__
                 copy = object.__new__(Diagnosis)
-                copy.__dict__.update(known, original=exc, source=exc)
+                # the library is the traceback's (where this exception was raised), never cached
+                library = library_in_traceback(exc) if exc.__traceback__ is not None else None
+                copy.__dict__.update(known, original=exc, source=exc, library=library)
                 return copy
         diagnosis = _diagnose(exc, platform)
         if key is not None and diagnosis.source is exc and len(_PLAIN) < _PLAIN_LIMIT:

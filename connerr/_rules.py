@@ -23,11 +23,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: explain reads this table, and importing typing costs its start-up
     from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-__all__ = ["LIBRARIES", "RULES", "STDLIB", "TypeRule", "aiohttp_tls_handshake", "asyncio_tls_handshake",
-           "inner_exceptions", "library_of", "library_of_module", "rules_named", "safe_attr", "type_rule"]
+__all__ = ["LIBRARIES", "RULES", "STDLIB", "TEXT_RULES", "TextRule", "TypeRule", "aiohttp_tls_handshake",
+           "asyncio_tls_handshake", "inner_exceptions", "library_in_traceback", "library_of",
+           "library_of_module", "rules_named",
+           "safe_attr", "text_rule", "type_rule"]
 
-#: third-party packages recognised by name anywhere in a module path (vendored copies too)
-LIBRARIES = frozenset({"urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio"})
+#: third-party packages recognised by name in a module path (vendored copies too); the outermost one
+#: names the library: ``botocore.vendored.requests`` is botocore's, ``pip._vendor.urllib3`` urllib3's
+LIBRARIES = frozenset({
+    "urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio", "redis", "pymysql",
+    "aiomysql", "psycopg2", "psycopg", "asyncpg", "pymongo", "grpc", "websocket", "paramiko", "botocore",
+    "elasticsearch", "elastic_transport", "clickhouse_connect", "kafka", "pika", "tornado", "twisted",
+    "trio", "pycurl", "httplib2",
+})
 #: stdlib "libraries": evidence from these is as strong as a builtin type
 STDLIB = frozenset({"builtins", "socket", "ssl", "http.client", "urllib.error", "asyncio",
                     "concurrent.futures"})
@@ -36,7 +44,26 @@ _STDLIB_MODULES: Tuple[Tuple[str, str], ...] = (
     ("_cffi_ssl", "ssl"),  # PyPy's ssl classes live in _cffi_ssl._stdssl.error
     ("http.client", "http.client"), ("urllib.error", "urllib.error"), ("asyncio", "asyncio"),
     ("concurrent.futures", "concurrent.futures"), ("builtins", "builtins"),
+    # the stdlib's protocol clients: libraries a user calls (``library`` names them)
+    ("smtplib", "smtplib"), ("ftplib", "ftplib"), ("poplib", "poplib"), ("imaplib", "imaplib"),
+    ("xmlrpc.client", "xmlrpc.client"),
 )
+
+
+class TextRule(NamedTuple):
+    """A phrase of a library that keeps only text: what it proves, and where the library says it."""
+
+    library: str
+    #: the exception class ("" for any class of the library)
+    name: str
+    #: lower-case text that ``str(exc)`` contains
+    phrase: str
+    kind: Kind
+    phase: Optional[str]
+    #: ``owner/repo[@commit]:path`` where the library raises it with this text
+    source: str
+    #: what the library threw away (the note normalize() adds)
+    lost: str = ""
 
 
 class TypeRule(NamedTuple):
@@ -51,6 +78,8 @@ class TypeRule(NamedTuple):
     code: str = ""
     #: refines (kind, phase) from the exception's text; returns None to keep the rule's values
     refine: Optional[Callable[[str], Optional[Tuple[Optional[Kind], Optional[str]]]]] = None
+    #: ``args[0]`` is a code of this runtime domain (``mysql``: pymysql's 2013; ``curl``: pycurl's 7)
+    code_arg: str = ""
 
     @property
     def wrapper(self) -> bool:
@@ -196,12 +225,142 @@ _RULES += (
     TypeRule("anyio", "BrokenResourceError", K.CONNECTION_RESET, None),
 )
 
+_RULES += (
+    # the stdlib's protocol clients
+    TypeRule("builtins", "EOFError", K.REMOTE_DISCONNECTED, None,
+             "the peer closed the stream (ftplib, telnetlib and others raise EOFError at EOF)"),
+    TypeRule("smtplib", "SMTPServerDisconnected", K.REMOTE_DISCONNECTED, None,
+             "the server closed the connection (Lib/smtplib.py getreply)"),
+    TypeRule("smtplib", "SMTPConnectError", None, "connect"),
+    TypeRule("smtplib", "SMTPException", None, None),
+    TypeRule("poplib", "error_proto", None, None),
+    TypeRule("imaplib", "abort", None, None),
+    TypeRule("imaplib", "error", None, None),
+    TypeRule("ftplib", "Error", None, None),
+    TypeRule("xmlrpc.client", "ProtocolError", None, None),
+)
+
+_PG = "postgres/postgres:src/interfaces/libpq"
+_PG_TEXT = "libpq keeps only its text (no errno, no exception of its own)"
+for _lib in ("psycopg2", "psycopg"):  # both raise libpq's own message
+    _RULES += (TypeRule(_lib, "OperationalError", None, None), TypeRule(_lib, "InterfaceError", None, None))
+_RULES += (
+    TypeRule("redis", "ConnectionError", None, "connect"),
+    TypeRule("redis", "TimeoutError", K.TIMED_OUT, None),
+    TypeRule("redis", "BusyLoadingError", None, None),
+    TypeRule("pymysql", "OperationalError", None, None, code_arg="mysql"),
+    TypeRule("pymysql", "InterfaceError", None, None, code_arg="mysql"),
+    TypeRule("psycopg", "ConnectionTimeout", K.TIMED_OUT, "connect",
+             "psycopg's own connect timeout (psycopg/connection.py)"),
+    TypeRule("asyncpg", "ConnectionDoesNotExistError", K.REMOTE_DISCONNECTED, None,
+             "the connection was lost in the middle of an operation"),
+    TypeRule("asyncpg", "InterfaceError", None, None),
+    TypeRule("pymongo", "AutoReconnect", None, None),
+    TypeRule("pymongo", "ServerSelectionTimeoutError", None, "connect",
+             "pymongo keeps the last error of server selection only as text"),
+    TypeRule("pymongo", "NetworkTimeout", K.TIMED_OUT, None),
+    TypeRule("grpc", "RpcError", None, None),
+    TypeRule("websocket", "WebSocketConnectionClosedException", K.REMOTE_DISCONNECTED, None,
+             "websocket-client read the end of the stream"),
+    TypeRule("websocket", "WebSocketTimeoutException", K.TIMED_OUT, None),
+    TypeRule("websocket", "WebSocketAddressException", K.NAME_RESOLUTION_FAILED, "connect"),
+    TypeRule("paramiko", "NoValidConnectionsError", None, "connect",
+             "paramiko keeps each address's error in .errors"),
+    TypeRule("paramiko", "SSHException", None, None),
+    TypeRule("botocore", "EndpointConnectionError", None, "connect"),
+    TypeRule("botocore", "ConnectionClosedError", K.REMOTE_DISCONNECTED, "request",
+             "the connection closed before a valid response"),
+    TypeRule("botocore", "ReadTimeoutError", K.TIMED_OUT, "transfer"),
+    TypeRule("botocore", "ConnectTimeoutError", K.TIMED_OUT, "connect"),
+    TypeRule("botocore", "SSLError", K.TLS_PROTOCOL, "connect"),
+    TypeRule("botocore", "ProxyConnectionError", None, "connect"),
+    TypeRule("elastic_transport", "ConnectionError", None, None),
+    TypeRule("elastic_transport", "ConnectionTimeout", K.TIMED_OUT, None),
+    TypeRule("elastic_transport", "TlsError", K.TLS_PROTOCOL, None),
+    TypeRule("pika", "AMQPConnectionError", None, "connect", "pika keeps the transport's error in args[0]"),
+    TypeRule("pika", "StreamLostError", None, None),
+    TypeRule("pika", "AMQPConnectorStackTimeout", K.TIMED_OUT, "connect",
+             "the AMQP handshake did not complete within stack_timeout"),
+    TypeRule("pika", "AMQPConnectorSocketConnectError", None, "connect"),
+    TypeRule("tornado", "HTTPStreamClosedError", K.REMOTE_DISCONNECTED, None,
+             "tornado's simple client read the end of the stream ('Stream closed')"),
+    TypeRule("tornado", "HTTPTimeoutError", K.TIMED_OUT, None),
+    TypeRule("tornado", "StreamClosedError", None, None, "tornado keeps the OS error in .real_error"),
+    TypeRule("trio", "TooSlowError", K.TIMED_OUT, None),
+    TypeRule("trio", "BrokenResourceError", None, None),
+    TypeRule("pycurl", "error", None, None, code_arg="curl"),
+    TypeRule("httplib2", "ServerNotFoundError", K.NAME_RESOLUTION_FAILED, "connect"),
+    TypeRule("kafka", "KafkaTimeoutError", K.TIMED_OUT, None,
+             "kafka-python retries every broker until its own timeout and keeps none of their errors"),
+    TypeRule("kafka", "NoBrokersAvailable", None, "connect"),
+    TypeRule("twisted", "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect"),
+    TypeRule("twisted", "ConnectError", None, "connect", "Twisted keeps the OS error in .osError"),
+    TypeRule("twisted", "ConnectionLost", K.REMOTE_DISCONNECTED, None),
+    TypeRule("twisted", "ConnectionDone", K.REMOTE_DISCONNECTED, None),
+    TypeRule("twisted", "TimeoutError", K.TIMED_OUT, None),
+    TypeRule("twisted", "DNSLookupError", K.NAME_RESOLUTION_FAILED, "connect"),
+    TypeRule("twisted", "ResponseNeverReceived", None, "request",
+             "Twisted keeps the causes as Failures in .reasons"),
+)
+
+#: Phrases of libraries that keep only text (their error, not an exception object, says what happened)
+TEXT_RULES: Tuple[TextRule, ...] = (
+    *(rule for lib in ("psycopg2", "psycopg") for rule in (
+        TextRule(lib, "", "server closed the connection unexpectedly", K.REMOTE_DISCONNECTED, None,
+                 f"{_PG}/fe-secure.c (pqsecure_raw_read: EPIPE and ECONNRESET read as a closed one)",
+                 "libpq reports a reset (ECONNRESET) and an end of stream alike, and keeps no errno"),
+        TextRule(lib, "", "timeout expired", K.TIMED_OUT, "connect",
+                 f"{_PG}/fe-connect.c (connectDBComplete: 'timeout expired')", _PG_TEXT),
+        TextRule(lib, "", "ssl syscall error: eof detected", K.TLS_EOF, "connect",
+                 f"{_PG}/fe-secure-openssl.c ('SSL SYSCALL error: EOF detected')", _PG_TEXT),
+        TextRule(lib, "", "ssl error: unexpected eof while reading", K.TLS_EOF, "connect",
+                 f"{_PG}/fe-secure-openssl.c ('SSL error: %s' with OpenSSL's reason)", _PG_TEXT),
+        TextRule(lib, "", "could not translate host name", K.NAME_RESOLUTION_FAILED, "connect",
+                 f"{_PG}/fe-connect.c ('could not translate host name \"%s\" to address: %s')",
+                 "libpq keeps only gai_strerror's text"),
+    )),
+    TextRule("pymongo", "ServerSelectionTimeoutError", "no servers found yet", K.TIMED_OUT, "connect",
+             "mongodb/mongo-python-driver:pymongo/synchronous/topology.py ('No servers found yet')",
+             "server selection timed out before any connection attempt ended"),
+    TextRule("pymongo", "", "connection closed", K.REMOTE_DISCONNECTED, None,
+             "mongodb/mongo-python-driver:pymongo/network_layer.py (OSError('connection closed'))",
+             "pymongo reports the end of the stream as text only"),
+    TextRule("grpc", "", "handshake read failed", K.TLS_EOF, "connect",
+             "grpc/grpc:src/core/handshaker/security/security_handshaker.cc",
+             "gRPC core keeps the transport's error only as text"),
+    TextRule("grpc", "", "socket closed", K.REMOTE_DISCONNECTED, None,
+             "grpc/grpc:src/core/lib/iomgr/tcp_posix.cc ('Socket closed' at EOF)",
+             "gRPC core keeps the transport's error only as text"),
+    TextRule("grpc", "", "statuscode.deadline_exceeded", K.TIMED_OUT, None,
+             "grpc/grpc:include/grpcpp/impl/codegen/status_code_enum.h (DEADLINE_EXCEEDED)"),
+    TextRule("pycurl", "", "unexpected eof while reading", K.TLS_EOF, "connect",
+             "curl/curl@5c61e168698a:lib/vtls/openssl.c (failf with OpenSSL's reason)",
+             "pycurl.error keeps the CURLcode and curl's text; the errno is only in Curl.getinfo(OS_ERRNO)"),
+    TextRule("pika", "", "transport indicated eof", K.REMOTE_DISCONNECTED, None,
+             "pika/pika:pika/adapters/utils/io_services_utils.py (StreamLostError)",
+             "pika reports the end of the stream as text"),
+    TextRule("redis", "ConnectionError", "connection closed by server", K.REMOTE_DISCONNECTED, None,
+             "redis/redis-py:redis/_parsers/socket.py (SERVER_CLOSED_CONNECTION_ERROR)",
+             "redis-py reads the end of the stream itself and raises its own error"),
+    TextRule("poplib", "error_proto", "-err eof", K.REMOTE_DISCONNECTED, None,
+             "python/cpython:Lib/poplib.py (_getline: raise error_proto('-ERR EOF') when recv returns b'')",
+             "poplib turns the end of the stream into a protocol error"),
+    TextRule("imaplib", "abort", "socket error: eof", K.REMOTE_DISCONNECTED, None,
+             "python/cpython:Lib/imaplib.py (_get_line: raise self.abort('socket error: EOF'))",
+             "imaplib turns the end of the stream into IMAP4.abort"),
+    TextRule("smtplib", "SMTPServerDisconnected", "please run connect() first", K.NOT_CONNECTED, None,
+             "python/cpython:Lib/smtplib.py (send: SMTPServerDisconnected('please run connect() first'))"),
+)
+
 #: Every rule (the table).
 RULES: Tuple[TypeRule, ...] = _RULES
 _TABLE: Dict[Tuple[str, str], TypeRule] = {(r.library, r.name): r for r in RULES}
 _BY_NAME: Dict[str, List[TypeRule]] = {}
 for _rule in RULES:
     _BY_NAME.setdefault(_rule.name, []).append(_rule)
+_TEXT_BY_LIBRARY: Dict[str, List[TextRule]] = {}
+for _text_rule in TEXT_RULES:
+    _TEXT_BY_LIBRARY.setdefault(_text_rule.library, []).append(_text_rule)
 
 
 def library_of(cls: type) -> Optional[str]:
@@ -215,9 +374,25 @@ def library_of_module(module: str) -> Optional[str]:
     for prefix, lib in _STDLIB_MODULES:
         if module == prefix or module.startswith(prefix + "."):
             return lib
-    for part in reversed(module.split(".")):
+    for part in module.split("."):
         if part in LIBRARIES:
             return part
+    return None
+
+
+def library_in_traceback(exc: BaseException) -> Optional[str]:
+    """The outermost library whose code the traceback runs through (the one the user called: an
+    EOFError ftplib raised, a ConnectionRefusedError from inside asyncpg), or None."""
+    tb = safe_attr(exc, "__traceback__")
+    for _ in range(200):
+        if tb is None:
+            return None
+        module = safe_attr(safe_attr(tb, "tb_frame"), "f_globals")
+        name = module.get("__name__") if isinstance(module, dict) else None
+        library = library_of_module(name) if isinstance(name, str) else None
+        if library is not None and library not in STDLIB:
+            return library
+        tb = safe_attr(tb, "tb_next")
     return None
 
 
@@ -230,6 +405,19 @@ def type_rule(exc: BaseException) -> Optional[TypeRule]:
         rule = _TABLE.get((lib, getattr(cls, "__name__", "")))
         if rule is not None:
             return rule
+    return None
+
+
+def text_rule(exc: BaseException, text: str) -> Optional[TextRule]:
+    """The first phrase rule of ``exc``'s library (and class, along its MRO) that ``text`` has."""
+    lowered = text.lower()
+    for cls in type(exc).__mro__:
+        lib = library_of(cls)
+        if lib is None:
+            continue
+        for rule in _TEXT_BY_LIBRARY.get(lib, ()):
+            if rule.name in ("", getattr(cls, "__name__", "")) and rule.phrase in lowered:
+                return rule
     return None
 
 
@@ -281,7 +469,11 @@ def aiohttp_tls_handshake(exc: BaseException) -> bool:
             and safe_attr(key, "is_ssl") is True)
 
 
-_INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error")
+#: attributes where libraries keep the exception they wrap: urllib.error (reason), aiohttp (os_error,
+#: certificate_error), urllib3 (original_error), Twisted (osError, reasons), pika (exception),
+#: paramiko (errors: {(host, port): exception}), tornado (real_error)
+_INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error", "osError", "exception",
+                "errors", "reasons", "value", "real_error")
 
 
 def safe_attr(obj: object, name: str) -> object:
@@ -296,7 +488,17 @@ def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
     """Exceptions ``exc`` wraps, most direct first: library attributes, args, group members,
     ``__cause__``, then ``__context__`` -- even when ``raise ... from None`` hid it from the
     traceback: anyio hides the SSLEOFError of a cut handshake that way."""
-    found: List[object] = [safe_attr(exc, name) for name in _INNER_ATTRS]
+    found: List[object] = []
+    for name in _INNER_ATTRS:
+        value = safe_attr(exc, name)
+        if isinstance(value, dict):
+            found.extend(list(value.values())[:8])
+        elif isinstance(value, (list, tuple)):
+            found.extend(value[:8])
+        else:
+            found.append(value)
+    # a Twisted Failure holds the exception in .value
+    found = [safe_attr(item, "value") if type(item).__name__ == "Failure" else item for item in found]
     args = safe_attr(exc, "args")
     if isinstance(args, tuple):
         found.extend(args[:8])

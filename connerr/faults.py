@@ -22,6 +22,21 @@ Modes (each connection is handled the same way, one after the other):
 ``tls_midstream_cut``  completes TLS (``ssl_context`` required), reads the request head, sends the
                        response head and part of the body, closes without close_notify.
 
+``protocol`` says what the server reads (and first says) before the fault, so that clients of other
+protocols reach the point where it bites:
+
+``http``        (default) reads the request head.
+``raw``         reads whatever the client sends first (Redis, MongoDB, Kafka, AMQP, gRPC...).
+``smtp``, ``ftp``, ``pop3``, ``imap``
+                sends the protocol's greeting (``220``, ``+OK``, ``* OK``), then reads the client's
+                first command line.
+``mysql``       sends a MySQL protocol-10 handshake, then reads the client's login packet.
+``postgresql``  answers the client's SSLRequest with ``N`` (``S`` in the TLS modes, so that the
+                handshake follows), then reads its startup message.
+
+In the TLS modes the STARTTLS of ``smtp`` (``STARTTLS``), ``ftp`` (``AUTH TLS``), ``pop3``
+(``STLS``) and ``imap`` (``STARTTLS``) is accepted before the handshake is cut.
+
 Bounded in time: every server-side wait ends after ``timeout`` seconds or when the server stops;
 ``__exit__`` wakes the thread, joins it and closes every socket. Synchronisation uses events
 (``accepted``, ``faulted``) and a wake-up socket pair, never sleeps.
@@ -42,10 +57,20 @@ from typing import TYPE_CHECKING, List, Optional, Set, Type
 if TYPE_CHECKING:
     import ssl
 
-__all__ = ["MODES", "FaultyServer", "TLSFixture", "self_signed"]
+__all__ = ["MODES", "PROTOCOLS", "FaultyServer", "TLSFixture", "self_signed"]
 
 MODES = ("refuse", "reset", "close", "abort", "half_close", "stall", "drip", "tls_handshake_cut",
          "tls_midstream_cut")
+PROTOCOLS = ("http", "raw", "smtp", "ftp", "pop3", "imap", "mysql", "postgresql")
+#: what the server says first, and what it answers to the client's STARTTLS (RFC 3207, 4217, 2595)
+_GREETINGS = {
+    "smtp": (b"220 faulty ESMTP connerr\r\n", b"220 2.0.0 Ready to start TLS\r\n"),
+    "ftp": (b"220 faulty FTP connerr\r\n", b"234 AUTH TLS successful\r\n"),
+    "pop3": (b"+OK faulty POP3 connerr\r\n", b"+OK Begin TLS negotiation\r\n"),
+    "imap": (b"* OK [CAPABILITY IMAP4rev1 STARTTLS] faulty IMAP connerr\r\n",
+             b"{tag} OK Begin TLS negotiation now\r\n"),
+}
+_PG_SSL_REQUEST = 80877103  # PostgreSQL's SSLRequest code (src/include/libpq/pqcomm.h)
 _TLS_MODES = ("tls_handshake_cut", "tls_midstream_cut")
 _HEAD_END = b"\r\n\r\n"
 _HEAD_LIMIT = 65536
@@ -60,14 +85,17 @@ class FaultyServer:
 
     def __init__(self, mode: str, *, family: int = socket.AF_INET, timeout: float = 5.0,
                  ssl_context: Optional[ssl.SSLContext] = None, drip_interval: float = 0.05,
-                 drip_bytes: int = 20) -> None:
+                 drip_bytes: int = 20, protocol: str = "http") -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
         if mode == "tls_midstream_cut" and ssl_context is None:
             raise ValueError("tls_midstream_cut needs a server ssl_context (see self_signed())")
         if family not in (socket.AF_INET, socket.AF_INET6):
             raise ValueError("family must be AF_INET or AF_INET6")
         self.mode = mode
+        self.protocol = protocol
         self.family = family
         self.timeout = timeout
         self.ssl_context = ssl_context
@@ -231,40 +259,95 @@ class FaultyServer:
         while self._recv(sock, deadline):
             pass
 
+    def _read_line(self, sock: socket.socket, deadline: float) -> bytes:
+        data = b""
+        while b"\n" not in data and len(data) < _HEAD_LIMIT:
+            chunk = self._recv(sock, deadline, 1)  # byte by byte: what follows may be a TLS record
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    def _opening(self, conn: socket.socket, deadline: float) -> None:
+        """The protocol's exchange before the fault: its greeting, and the client's first message
+        (in the TLS modes, up to the client's ClientHello)."""
+        protocol, tls = self.protocol, self.mode in _TLS_MODES
+        if protocol in _GREETINGS:
+            greeting, starttls = _GREETINGS[protocol]
+            conn.sendall(greeting)
+            line = self._read_line(conn, deadline)
+            while tls and line and not _asks_for_tls(line):
+                # EHLO, CAPA, CAPABILITY...: answer OK until the client asks for TLS
+                tag = line.split(b" ")[0] if protocol == "imap" else b""
+                conn.sendall(_ok(protocol, tag))
+                line = self._read_line(conn, deadline)
+            if tls and line:
+                tag = line.split(b" ")[0] if protocol == "imap" else b""
+                conn.sendall(starttls.replace(b"{tag}", tag))
+        elif protocol == "mysql":
+            conn.sendall(_mysql_handshake(tls))
+            # the login packet, or (TLS) the short SSL request that precedes the ClientHello
+            self._recv_exact(conn, 4 + 32 if tls else 4, deadline)
+            if not tls:
+                self._recv(conn, deadline)
+        elif protocol == "postgresql":
+            first = self._recv_exact(conn, 8, deadline)
+            if len(first) == 8 and struct.unpack("!ii", first)[1] == _PG_SSL_REQUEST:
+                conn.sendall(b"S" if tls else b"N")
+                if not tls:
+                    first = self._recv_exact(conn, 8, deadline)
+            if not tls and len(first) == 8:  # the startup message: length, then the rest of it
+                self._recv_exact(conn, struct.unpack("!i", first[:4])[0] - 8, deadline)
+        elif protocol == "raw" and not tls:
+            self._recv(conn, deadline)
+        elif protocol == "http" and not tls:
+            self._read_head(conn, deadline)
+
     def _handle(self, conn: socket.socket) -> None:
         deadline = time.monotonic() + self.timeout
-        mode = self.mode
-        if mode == "tls_handshake_cut":
+        if self.protocol != "http":
+            self._opening(conn, deadline)
+        if self.mode == "tls_handshake_cut":
             header = self._recv_exact(conn, 5, deadline)  # TLS record header: type, version, length
             if len(header) == 5:
                 self._recv_exact(conn, struct.unpack("!H", header[3:5])[0], deadline)
             self.faulted.set()
             return  # closed by the caller: FIN in the middle of the handshake
-        if mode == "tls_midstream_cut":
-            assert self.ssl_context is not None
-            conn.settimeout(self.timeout)
-            tls = self.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
-            self._track(tls)
-            try:
-                tls.do_handshake()
-                self._read_head(tls, deadline)
-                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n"
-                            + b"x" * 100)
-                self.faulted.set()
-            finally:
-                self._untrack(tls)  # SSLSocket.close() sends no close_notify: a truncation
+        if self.mode == "tls_midstream_cut":
+            self._cut_midstream(conn, deadline)
             return
-        self._read_head(conn, deadline)
-        if mode == "reset":
+        if self.protocol == "http":
+            self._read_head(conn, deadline)
+        self._fault(conn, deadline)
+
+    def _cut_midstream(self, conn: socket.socket, deadline: float) -> None:
+        """Complete TLS, read the request, send part of a response and close without close_notify."""
+        assert self.ssl_context is not None
+        conn.settimeout(self.timeout)
+        tls = self.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+        self._track(tls)
+        try:
+            tls.do_handshake()
+            if self.protocol == "http":
+                self._read_head(tls, deadline)
+            elif self.protocol == "raw":
+                self._recv(tls, deadline)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n"
+                        + b"x" * 100)
+            self.faulted.set()
+        finally:
+            self._untrack(tls)  # SSLSocket.close() sends no close_notify: a truncation
+
+    def _fault(self, conn: socket.socket, deadline: float) -> None:
+        """The plain-TCP faults, once the opening is read."""
+        mode = self.mode
+        if mode in ("reset", "abort"):
+            if mode == "abort":
+                conn.shutdown(socket.SHUT_WR)
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self._untrack(conn)
             self.faulted.set()
         elif mode == "close":
-            self._untrack(conn)
-            self.faulted.set()
-        elif mode == "abort":
-            conn.shutdown(socket.SHUT_WR)
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self._untrack(conn)
             self.faulted.set()
         elif mode == "half_close":
@@ -282,6 +365,35 @@ class FaultyServer:
                     break
                 conn.sendall(b"x")
             self.faulted.set()
+
+
+def _asks_for_tls(line: bytes) -> bool:
+    """``STARTTLS`` (SMTP, IMAP with its tag), ``STLS`` (POP3), ``AUTH TLS`` (FTP)."""
+    return line.upper().split()[-1:] in ([b"STARTTLS"], [b"STLS"], [b"TLS"])
+
+
+def _ok(protocol: str, tag: bytes) -> bytes:
+    """A positive answer to any command before STARTTLS (EHLO, CAPA, CAPABILITY, FEAT...)."""
+    if protocol == "smtp":
+        return b"250-faulty\r\n250 STARTTLS\r\n"
+    if protocol == "pop3":
+        return b"+OK\r\nSTLS\r\n.\r\n"
+    if protocol == "imap":
+        return b"* CAPABILITY IMAP4rev1 STARTTLS\r\n" + tag + b" OK done\r\n"
+    return b"200 OK\r\n"
+
+
+def _mysql_handshake(tls: bool) -> bytes:
+    """A MySQL protocol-10 initial handshake packet (sql/auth/sql_authentication.cc,
+    ``send_server_handshake_packet``): version, thread id, 20 bytes of salt, capabilities
+    (LONG_PASSWORD, PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH; SSL in the TLS modes), utf8mb4,
+    status, plugin name."""
+    capabilities = 0x1 | 0x200 | 0x8000 | 0x80000 | (0x800 if tls else 0)
+    payload = (b"\x0a" + b"8.0.0-connerr\x00" + struct.pack("<I", 1) + b"abcdefgh\x00"
+               + struct.pack("<H", capabilities & 0xFFFF) + b"\xff" + struct.pack("<H", 2)
+               + struct.pack("<H", capabilities >> 16) + bytes([21]) + b"\x00" * 10
+               + b"ijklmnopqrst\x00" + b"mysql_native_password\x00")
+    return struct.pack("<I", len(payload))[:3] + b"\x00" + payload
 
 
 @dataclass(frozen=True)

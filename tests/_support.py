@@ -20,7 +20,15 @@ MODULE_OF = {
     "urllib.error": "urllib.error", "asyncio": "asyncio", "concurrent.futures": "concurrent.futures",
     "urllib3": "urllib3.exceptions", "requests": "requests.exceptions", "httpx": "httpx",
     "httpcore": "httpcore", "aiohttp": "aiohttp.client_exceptions", "websockets": "websockets.exceptions",
-    "anyio": "anyio",
+    "anyio": "anyio", "smtplib": "smtplib", "ftplib": "ftplib", "poplib": "poplib", "imaplib": "imaplib",
+    "xmlrpc.client": "xmlrpc.client", "redis": "redis.exceptions", "pymysql": "pymysql.err",
+    "aiomysql": "aiomysql", "psycopg2": "psycopg2", "psycopg": "psycopg.errors",
+    "asyncpg": "asyncpg.exceptions",
+    "pymongo": "pymongo.errors", "grpc": "grpc", "websocket": "websocket._exceptions",
+    "paramiko": "paramiko.ssh_exception", "botocore": "botocore.exceptions", "elasticsearch": "elasticsearch",
+    "elastic_transport": "elastic_transport", "clickhouse_connect": "clickhouse_connect.driver.exceptions",
+    "kafka": "kafka.errors", "pika": "pika.exceptions", "tornado": "tornado.simple_httpclient",
+    "twisted": "twisted.internet.error", "trio": "trio", "pycurl": "pycurl", "httplib2": "httplib2",
 }
 MESSAGE = "something odd happened"
 
