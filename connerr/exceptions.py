@@ -376,16 +376,22 @@ def translated_class(kind: Kind, original: type) -> Optional[Type[ConnError]]:
 def _combine(base: Type[ConnError], original: type) -> Optional[Type[ConnError]]:
     # It presents itself as the original (name, module, str, repr: tracebacks and logs read as
     # before); what connerr adds is its kind, its diagnosis and the classes it also is.
-    namespace = {"__module__": original.__module__, "__qualname__": original.__qualname__,
+    namespace = {"__qualname__": original.__qualname__,
                  "__doc__": original.__doc__, "__str__": original.__str__, "__repr__": original.__repr__,
                  "kind": base.kind, "diagnosis": ConnError.diagnosis, "__reduce__": ConnError.__reduce__,
                  "__setstate__": ConnError.__setstate__,
                  "_connerr_original": original}
     for bases in ((original, base), (base, original)):
         try:
-            return type(original.__name__, bases, namespace)
+            cls = type(original.__name__, bases, namespace)
         except TypeError:  # layout conflict or inconsistent MRO: try the other order
             continue
+        except Exception:  # a metaclass of the library's that refuses it: no class
+            return None
+        # the module is set afterwards: a library's metaclass may refuse a second class of that name
+        # in its own module (asyncpg's "exception class redefinition")
+        cls.__module__ = original.__module__
+        return cls
     return None
 
 
