@@ -8,7 +8,8 @@
 Modes (each connection is handled the same way, one after the other):
 
 ``refuse``             bound but not listening: connecting is refused (RST to SYN).
-``reset``              reads the request head, sets SO_LINGER 0 and closes: RST.
+``reset``              reads the request (its head and a ``Content-Length`` body), sets SO_LINGER 0
+                       and closes: RST.
 ``close``              reads the request head and closes without a response: FIN (RST instead if
                        the client had sent more than the head, as when a server rejects an upload).
 ``abort``              reads the request head, sends FIN then RST (shutdown, SO_LINGER 0, close):
@@ -246,6 +247,17 @@ class FaultyServer:
             data += chunk
         return data
 
+    def _read_body(self, sock: socket.socket, head: bytes, deadline: float) -> None:
+        """The rest of a ``Content-Length`` body whose start came with ``head`` (at most 1 MB)."""
+        header, _, start = head.partition(_HEAD_END)
+        for line in header.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length" and value.strip().isdigit():
+                missing = min(int(value), 1 << 20) - len(start)
+                if missing > 0:
+                    self._recv_exact(sock, missing, deadline)
+                return
+
     def _recv_exact(self, sock: socket.socket, n: int, deadline: float) -> bytes:
         data = b""
         while len(data) < n:
@@ -317,7 +329,9 @@ class FaultyServer:
             self._cut_midstream(conn, deadline)
             return
         if self.protocol == "http":
-            self._read_head(conn, deadline)
+            head = self._read_head(conn, deadline)
+            if self.mode == "reset":  # the whole request: a client still sending its body would
+                self._read_body(conn, head, deadline)  # see EPIPE first, and then maybe only EOF
         self._fault(conn, deadline)
 
     def _cut_midstream(self, conn: socket.socket, deadline: float) -> None:

@@ -252,6 +252,33 @@ def xmlrpc_(t: Target) -> None:
     xmlrpc.client.ServerProxy(t.url, transport=transport).system.listMethods()
 
 
+def twisted_(t: Target) -> None:
+    from twisted.internet.asyncioreactor import AsyncioSelectorReactor
+    from twisted.internet.defer import Deferred
+    from twisted.web.client import Agent, BrowserLikePolicyForHTTPS
+
+    loop = asyncio.new_event_loop()
+    reactor = AsyncioSelectorReactor(loop)  # a reactor of its own (the global one runs once)
+    reactor.startRunning(installSignalHandlers=False)  # starts the resolver's thread pool
+    try:
+        policy = None
+        if t.tls:
+            from twisted.internet.ssl import Certificate
+
+            assert t.ca_path is not None
+            with open(t.ca_path, "rb") as f:
+                policy = BrowserLikePolicyForHTTPS(trustRoot=Certificate.loadPEM(f.read()))
+        agent = Agent(reactor, policy, connectTimeout=T) if policy else Agent(reactor, connectTimeout=T)
+        d = agent.request(b"GET", t.url.encode())
+        d.addTimeout(T, reactor)
+        loop.run_until_complete(Deferred.asFuture(d, loop))
+    finally:
+        pool = getattr(reactor, "threadpool", None)
+        if pool is not None:
+            pool.stop()
+        loop.close()
+
+
 #: library -> (how it makes a request, the FaultyServer protocol it speaks)
 LIBS: Dict[str, Tuple[Callable[[Target], None], str]] = {
     "redis": (redis_, "raw"),
@@ -280,4 +307,5 @@ LIBS: Dict[str, Tuple[Callable[[Target], None], str]] = {
     "poplib": (poplib_, "pop3"),
     "imaplib": (imaplib_, "imap"),
     "xmlrpc.client": (xmlrpc_, "http"),
+    "twisted": (twisted_, "http"),
 }

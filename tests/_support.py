@@ -29,6 +29,7 @@ MODULE_OF = {
     "elastic_transport": "elastic_transport", "clickhouse_connect": "clickhouse_connect.driver.exceptions",
     "kafka": "kafka.errors", "pika": "pika.exceptions", "tornado": "tornado.simple_httpclient",
     "twisted": "twisted.internet.error", "trio": "trio", "pycurl": "pycurl", "httplib2": "httplib2",
+    "OpenSSL": "OpenSSL.SSL",
 }
 MESSAGE = "something odd happened"
 

@@ -23,7 +23,7 @@ from connerr.faults import FaultyServer, TLSFixture, self_signed
 
 #: the importable module of each library
 MODULES = {"grpcio": "grpc", "websocket-client": "websocket", "botocore": "botocore",
-           "clickhouse-connect": "clickhouse_connect", "kafka-python": "kafka"}
+           "clickhouse-connect": "clickhouse_connect", "kafka-python": "kafka", "twisted": "twisted.web"}
 SCENARIOS: Dict[str, Tuple[str, Kind]] = {
     "refused": ("refuse", Kind.CONNECTION_REFUSED),
     "reset": ("reset", Kind.CONNECTION_RESET),
@@ -42,6 +42,13 @@ UNKNOWABLE: Dict[Tuple[str, str], Tuple[Kind, str]] = {
                               "handshake too"),
     ("pycurl", "refused"): (Kind.UNKNOWN, "pycurl.error keeps CURLE_COULDNT_CONNECT and curl's 'Could not "
                             "connect to server'; the errno is only in Curl.getinfo(pycurl.OS_ERRNO)"),
+    ("twisted", "stalled"): (Kind.CANCELLED, "Agent keeps the cancellation Deferred.addTimeout makes, "
+                             "wrapped in ResponseNeverReceived, so addTimeout cannot turn it into a timeout"),
+    ("twisted", "tls_cut"): (Kind.CONNECTION_RESET, "TLSMemoryBIOProtocol reports an EOF in the handshake "
+                             "as ConnectionLost, the same as a reset (twisted/protocols/tls.py), and keeps "
+                             "no OpenSSL reason"),
+    ("twisted", "name"): (Kind.NAME_RESOLUTION_FAILED, "Twisted's resolver turns the gaierror into "
+                          "DNSLookupError(\"Couldn't find the hostname\") and keeps no EAI code"),
     ("kafka-python", "refused"): (Kind.TIMED_OUT, "kafka-python retries the bootstrap servers until "
                                   "max_block_ms and raises KafkaTimeoutError without their errors"),
     ("kafka-python", "reset"): (Kind.TIMED_OUT, "as for refused"),
