@@ -258,8 +258,11 @@ class _Walker:
             self.library = rule.library
         if rule.note:
             self.notes.append(f"{rule.library} {rule.name}: {rule.note}")
-        if rule.code_arg and kind is None and text_rule(node, _text(node)) is None:
-            self._code_arg(node, rule.code_arg)  # the library's own words, where it has some, say more
+        said = text_rule(node, _text(node)) if rule.wrapper else None
+        if said is not None:
+            return  # the library's own words say more than its class or its code (see _message)
+        if rule.code_arg and kind is None:
+            self._code_arg(node, rule.code_arg)
         if kind is not None:
             self.offer("wrapper" if rule.wrapper else "type", kind, node)
 

@@ -53,3 +53,16 @@ def test_plain_words_are_not_class_names() -> None:
     assert _rules.rules_named("Timeout") == []
     assert [r.library for r in _rules.rules_named("timeout", "socket")] == ["socket"]
     assert {r.library for r in _rules.rules_named("ReadTimeout")} == {"requests", "httpx", "httpcore"}
+
+
+@pytest.mark.parametrize("rule", _rules.TEXT_RULES, ids=lambda r: f"{r.library}.{r.name or '*'}:{r.phrase}")
+def test_every_phrase_rule_decides_by_message(rule: _rules.TextRule) -> None:
+    """A library error whose only clue is the phrase: normalize answers the phrase's kind, says the
+    evidence was the message, and names where the library says it."""
+    name = rule.name or next(r.name for r in _rules.RULES if r.library == rule.library)
+    module = MODULE_OF[rule.library]
+    cls = type(name, (Exception,), {"__module__": module})
+    diagnosis = normalize(cls(f"it failed: {rule.phrase.upper()} (and more)"))
+    assert diagnosis.kind is rule.kind, diagnosis
+    assert diagnosis.evidence == "message", diagnosis
+    assert rule.source and any(rule.source in note for note in diagnosis.notes), diagnosis.notes

@@ -15,7 +15,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
-from typing import Iterator, List
+from typing import Any, Iterator, List
 
 import pytest
 
@@ -274,3 +274,12 @@ def test_factory_tls(factory: FaultyServerFactory) -> None:
     assert server.url.startswith("https://127.0.0.1:")
     assert Path(factory.ca_path).read_bytes() == factory.tls.ca_pem
     assert factory.ca_path == factory.ca_path  # written once
+
+
+def test_the_plugin_serves_other_protocols(faulty_server: Any) -> None:
+    import smtplib
+
+    server = faulty_server("close", protocol="smtp")
+    client = smtplib.SMTP(server.host, server.port, timeout=2)  # the greeting came: connected
+    with connerr.testing.raises_kind("remote_disconnected"):
+        client.ehlo()
