@@ -34,6 +34,8 @@ _PUBLIC: Dict[str, str] = {
     "native": "connerr.native",
     "normalize": "connerr._normalize",
     "reference": "connerr.reference",
+    "retryable": "connerr._retry",
+    "should_retry": "connerr._retry",
     "translate": "connerr._translate",
 }
 
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
     from connerr._explain import Explanation as Explanation
     from connerr._explain import explain as explain
     from connerr._normalize import normalize as normalize
+    from connerr._retry import retryable as retryable
+    from connerr._retry import should_retry as should_retry
     from connerr._translate import Translator as Translator
     from connerr._translate import translate as translate
     from connerr.exceptions import AddressInUse as AddressInUse
@@ -103,7 +107,7 @@ __all__ = [
     "NetworkReset", "NetworkUnreachable", "NotConnected", "PermissionDenied", "RemoteDisconnected",
     "ResourceExhausted", "Shutdown", "TimedOut", "TlsCertificate", "TlsEof", "TlsProtocol", "Translator",
     "Unknown", "Unsupported", "WouldBlock", "__version__", "explain", "lookup", "native", "normalize",
-    "reference", "translate",
+    "reference", "retryable", "should_retry", "translate",
 ]
 # -- end of generated exports
 

@@ -38,6 +38,10 @@ protocols reach the point where it bites:
 In the TLS modes the STARTTLS of ``smtp`` (``STARTTLS``), ``ftp`` (``AUTH TLS``), ``pop3``
 (``STLS``) and ``imap`` (``STARTTLS``) is accepted before the handshake is cut.
 
+``fail_times=N`` fails only the first N connections: later ones read the request and get
+``HTTP/1.1 200 OK`` with the body ``ok`` (``Connection: close``), so that a test can show a retry
+succeeding (not with ``refuse``: a port that refuses cannot later accept).
+
 Bounded in time: every server-side wait ends after ``timeout`` seconds or when the server stops;
 ``__exit__`` wakes the thread, joins it and closes every socket. Synchronisation uses events
 (``accepted``, ``faulted``) and a wake-up socket pair, never sleeps.
@@ -86,17 +90,22 @@ class FaultyServer:
 
     def __init__(self, mode: str, *, family: int = socket.AF_INET, timeout: float = 5.0,
                  ssl_context: Optional[ssl.SSLContext] = None, drip_interval: float = 0.05,
-                 drip_bytes: int = 20, protocol: str = "http") -> None:
+                 drip_bytes: int = 20, protocol: str = "http", fail_times: Optional[int] = None) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
         if protocol not in PROTOCOLS:
             raise ValueError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
+        if fail_times is not None and (fail_times < 0 or mode == "refuse" or mode in _TLS_MODES
+                                       or protocol != "http"):
+            raise ValueError("fail_times is a count >= 0, for the plain-HTTP modes other than refuse")
         if mode == "tls_midstream_cut" and ssl_context is None:
             raise ValueError("tls_midstream_cut needs a server ssl_context (see self_signed())")
         if family not in (socket.AF_INET, socket.AF_INET6):
             raise ValueError("family must be AF_INET or AF_INET6")
         self.mode = mode
         self.protocol = protocol
+        #: connections after the first ``fail_times`` succeed (None: every connection fails)
+        self.fail_times = fail_times
         self.family = family
         self.timeout = timeout
         self.ssl_context = ssl_context
@@ -317,6 +326,10 @@ class FaultyServer:
 
     def _handle(self, conn: socket.socket) -> None:
         deadline = time.monotonic() + self.timeout
+        if self.fail_times is not None and self.connections > self.fail_times:
+            self._read_body(conn, self._read_head(conn, deadline), deadline)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            return
         if self.protocol != "http":
             self._opening(conn, deadline)
         if self.mode == "tls_handshake_cut":

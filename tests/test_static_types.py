@@ -86,6 +86,9 @@ def use() -> Tuple[Kind, str]:
     with connerr.FaultyServer("reset") as server:
         port: int = server.port
     print(number, again, info.side, backend, port, connerr.__version__)
+    transient: bool = connerr.should_retry(ConnectionResetError(104, "reset"), idempotent=True)
+    predicate = connerr.retryable(idempotent=True)
+    print(transient, predicate(TimeoutError("timed out")))
     return kind, best.message
 '''
 

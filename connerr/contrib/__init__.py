@@ -1,0 +1,1 @@
+"""Adapters for other libraries; each module imports its library, ``import connerr`` imports none."""
