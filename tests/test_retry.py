@@ -8,7 +8,7 @@ import ssl
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -237,3 +237,75 @@ def test_every_recipe_of_the_docs_runs(page: str) -> None:
         with FaultyServer("reset", fail_times=2) as server:
             assert namespace["fetch"](server.url) == "ok", name
             assert server.connections == 3, name
+
+
+def _tenacity_retry(idempotent: bool) -> Any:
+    tenacity = pytest.importorskip("tenacity")
+    return tenacity.retry(retry=tenacity.retry_if_exception(connerr.retryable(idempotent=idempotent)),
+                          stop=tenacity.stop_after_attempt(4), wait=tenacity.wait_none(), reraise=True)
+
+
+def test_every_client_with_tenacity() -> None:
+    """requests, urllib3, httpx (sync and async) and aiohttp: a GET gets through two resets, a POST
+    whose request was sent is tried once."""
+    import asyncio
+
+    httpx = pytest.importorskip("httpx")
+    aiohttp = pytest.importorskip("aiohttp")
+
+    async def httpx_async(method: str, url: str) -> str:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return (await client.request(method, url, content=b"x" if method == "POST" else None)).text
+
+    async def aiohttp_call(method: str, url: str) -> str:
+        async with aiohttp.ClientSession() as session, session.request(method, url) as response:
+            return await response.text()
+
+    clients: Dict[str, Callable[[str, str], str]] = {
+        "requests": lambda m, u: str(requests.request(m, u, timeout=2).text),
+        "urllib3": lambda m, u: urllib3.PoolManager(retries=False).request(m, u).data.decode(),
+        "httpx": lambda m, u: httpx.request(m, u, timeout=2).text,
+        "httpx-async": lambda m, u: asyncio.run(httpx_async(m, u)),
+        "aiohttp": lambda m, u: asyncio.run(aiohttp_call(m, u)),
+    }
+    for name, call in clients.items():
+        # a GET through two resets: three connections (aiohttp retries a GET once itself: fewer calls)
+        attempts, connections = _through_resets(call, "GET")
+        assert connections == 3 and 1 <= attempts <= 3, (name, attempts, connections)
+        # a POST whose request was sent: tried once
+        assert _through_resets(call, "POST") == (1, 1), name
+
+
+def _through_resets(call: Callable[[str, str], str], method: str) -> Tuple[int, int]:
+    """(calls tenacity made, connections the server saw) for a ``method`` to a server that resets
+    the first two connections after reading the request."""
+    attempts: List[int] = []
+
+    @_tenacity_retry(idempotent=method == "GET")
+    def once(url: str) -> str:
+        attempts.append(1)
+        return call(method, url)
+
+    with FaultyServer("reset", fail_times=2) as server:
+        if method == "GET":
+            assert once(server.url) == "ok"
+        else:
+            with pytest.raises(Exception):  # noqa: B017 - each client raises its own class
+                once(server.url)
+        return len(attempts), server.connections
+
+
+def test_a_certificate_failure_is_tried_once() -> None:
+    pytest.importorskip("trustme")
+    attempts: List[int] = []
+
+    @_tenacity_retry(idempotent=True)
+    def fetch(url: str) -> str:
+        attempts.append(1)
+        return str(requests.get(url, timeout=2).text)  # the throw-away CA is not trusted
+
+    tls = self_signed()
+    with FaultyServer("tls_midstream_cut", ssl_context=tls.server_context) as server, pytest.raises(
+            requests.exceptions.SSLError):
+        fetch(server.url)
+    assert len(attempts) == 1
