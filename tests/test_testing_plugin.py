@@ -283,3 +283,12 @@ def test_the_plugin_serves_other_protocols(faulty_server: Any) -> None:
     client = smtplib.SMTP(server.host, server.port, timeout=2)  # the greeting came: connected
     with connerr.testing.raises_kind("remote_disconnected"):
         client.ehlo()
+
+
+def test_the_plugin_fails_only_the_first_connections(faulty_server: Any) -> None:
+    import urllib.request
+
+    server = faulty_server("reset", fail_times=1)
+    with pytest.raises(ConnectionResetError):
+        urllib.request.urlopen(server.url, timeout=2)
+    assert urllib.request.urlopen(server.url, timeout=2).read() == b"ok"
