@@ -2,7 +2,8 @@
 """Import the reviewed message and anchor tables into connerr/data/.
 
 Reads ``strerror.tsv``, ``gai.tsv``, ``windows.tsv`` and ``anchors.tsv`` from
-``--shared DIR`` (default ``../shared/reference`` next to the repository) and
+``--shared DIR`` (default ``tools/sources/reference``: the reviewed tables, copied into the
+repository with their ``PROVENANCE.md``) and
 writes, sorted and byte-for-byte deterministic:
 
 * ``connerr/data/messages.tsv``
@@ -262,7 +263,7 @@ def build(shared: Path) -> Dict[Path, str]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "reference",
+    parser.add_argument("--shared", type=Path, default=ROOT / "tools" / "sources" / "reference",
                         help="directory holding strerror.tsv, gai.tsv, windows.tsv, anchors.tsv")
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed files differ")
     args = parser.parse_args(argv)
