@@ -68,7 +68,7 @@ pytestmark = pytest.mark.skipif(not SOURCES.exists(), reason="no tools/sources/d
 
 def _read(path: Path) -> List[Dict[str, str]]:
     """Rows of a TSV file, read as tools/gen_domains.py reads its inputs."""
-    rows: List[Dict[str, str]] = _generator().read(path)
+    rows: List[Dict[str, str]] = _generator().read_rows(path)
     return rows
 
 

@@ -22,7 +22,6 @@ file is stale.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -33,26 +32,14 @@ OUT = ROOT / "connerr" / "data" / "domains.tsv"
 HEADER = ("domain", "name", "number", "os_code", "numbering", "carries", "text", "source")
 sys.path.insert(0, str(ROOT))
 from connerr._domains import RUNTIME_DOMAINS  # noqa: E402
-
-
-def read(path: Path) -> List[Dict[str, str]]:
-    """Rows of a TSV with a header line; ``#`` lines are comments."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln and not ln.startswith("#")]
-    header = lines[0].split("\t")
-    rows = []
-    for ln in lines[1:]:
-        cells = ln.split("\t")
-        if len(cells) != len(header):
-            raise SystemExit(f"{path.name}: {len(cells)} cells, expected {len(header)}: {ln[:80]}")
-        rows.append(dict(zip(header, cells)))
-    return rows
+from tools._regen import read_rows, write_or_check  # noqa: E402
 
 
 def os_numbers() -> Tuple[Dict[str, int], Dict[int, str]]:
     """(errno and EAI names defined anywhere, Windows number -> Winsock/Win32 name) from codes.tsv."""
     names: Dict[str, int] = {}
     windows: Dict[int, str] = {}
-    for row in read(ROOT / "connerr" / "data" / "codes.tsv"):
+    for row in read_rows(ROOT / "connerr" / "data" / "codes.tsv"):
         if row["domain"] in ("errno", "eai"):
             names[row["name"]] = 1
         if row["platform"] == "windows" and row["domain"] in ("winsock", "win32"):
@@ -79,10 +66,10 @@ def os_code(domain: str, name: str, number: int, names: Dict[str, int],
 
 def build() -> str:
     names, windows = os_numbers()
-    carries = {(r["domain"], r["name"]): r["carries"] for r in read(SOURCES / "carries.tsv")}
+    carries = {(r["domain"], r["name"]): r["carries"] for r in read_rows(SOURCES / "carries.tsv")}
     out: List[Tuple[str, ...]] = []
     for domain in RUNTIME_DOMAINS:
-        for row in read(SOURCES / f"{domain.id}.tsv"):
+        for row in read_rows(SOURCES / f"{domain.id}.tsv"):
             number = int(row["windows_number"] or row["number"])
             code, numbering = os_code(domain.id, row["name"], number, names, windows)
             out.append((domain.id, row["name"], str(number), code, numbering,
@@ -96,19 +83,7 @@ def build() -> str:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail (exit 1) if the committed file is stale")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        old = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if old != text:
-            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                       str(OUT), "regenerated", n=1))
-            return 1
-        print(f"{OUT.relative_to(ROOT)} is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    return write_or_check(OUT, build(), parser.parse_args(argv).check, ROOT)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,11 @@ writes; ``--check`` exits 1 with a diff when the committed file is stale (it nee
 from __future__ import annotations
 
 import argparse
-import difflib
 import gettext
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "connerr" / "data"
@@ -32,12 +31,8 @@ WINDOWS = ROOT / "tools" / "sources" / "l10n" / "windows.tsv"
 LOCALE = Path("/usr/share/locale")
 HEADER = ("lang", "msgset", "domain", "name", "field", "text", "source", "status")
 FIELDS = {"strerror": "errno", "gai_strerror": "eai"}
-
-
-def _rows(path: Path) -> List[Dict[str, str]]:
-    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln and not ln.startswith("#")]
-    header = lines[0].split("\t")
-    return [dict(zip(header, ln.split("\t"))) for ln in lines[1:]]
+sys.path.insert(0, str(ROOT))
+from tools._regen import read_rows, write_or_check  # noqa: E402
 
 
 def package_version() -> str:
@@ -54,16 +49,16 @@ def package_version() -> str:
 
 def glibc_english() -> List[Tuple[str, str, str, str]]:
     """(domain, name, field, English text) of every linux-glibc message of a code with a kind."""
-    kinds = {r["name"]: r["kind"] for r in _rows(DATA / "kinds.tsv")}
+    kinds = {r["name"]: r["kind"] for r in read_rows(DATA / "kinds.tsv")}
     out = []
-    for row in _rows(DATA / "messages.tsv"):
+    for row in read_rows(DATA / "messages.tsv"):
         network = kinds.get(row["name"], "unknown") != "unknown"
         if row["msgset"] == "linux-glibc" and row["field"] in FIELDS and network:
             out.append((row["domain"], row["name"], row["field"], row["text"]))
     return sorted(out)
 
 
-def glibc_rows() -> List[Tuple[str, ...]]:
+def glibcread_rows() -> List[Tuple[str, ...]]:
     version = package_version()
     english = glibc_english()
     out = []
@@ -86,35 +81,23 @@ def glibc_rows() -> List[Tuple[str, ...]]:
     return out
 
 
-def windows_rows() -> List[Tuple[str, ...]]:
+def windowsread_rows() -> List[Tuple[str, ...]]:
     if not WINDOWS.exists():
         return []
     return [(r["lang"], "windows", r["domain"], r["name"], "formatmessage", r["text"],
              r["source"] + (f" (Windows {r['windows_version']})" if r.get("windows_version") else ""),
-             r["status"]) for r in _rows(WINDOWS)]
+             r["status"]) for r in read_rows(WINDOWS)]
 
 
 def build() -> str:
-    rows = sorted(set(glibc_rows() + windows_rows()))
+    rows = sorted(set(glibcread_rows() + windowsread_rows()))
     return "\n".join("\t".join(r) for r in [HEADER, *rows]) + "\n"
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail (exit 1) if the committed file is stale")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        old = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if old != text:
-            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                       str(OUT), "regenerated", n=1))
-            return 1
-        print(f"{OUT.relative_to(ROOT)} is up to date")
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    return write_or_check(OUT, build(), parser.parse_args(argv).check, ROOT)
 
 
 if __name__ == "__main__":
