@@ -61,14 +61,14 @@ def _cmd_table(args: argparse.Namespace) -> int:
     from connerr._domains import RUNTIME_DOMAINS
     from connerr.platforms import UnknownPlatformError, check_platform
 
+    try:
+        if args.platform is not None:
+            check_platform(args.platform)
+    except UnknownPlatformError as exc:
+        raise UsageError(str(exc)) from None
     if args.lang is not None:
         return _table_lang(args)
     if args.domain in {d.id for d in RUNTIME_DOMAINS}:
-        try:
-            if args.platform is not None:
-                check_platform(args.platform)
-        except UnknownPlatformError as exc:
-            raise UsageError(str(exc)) from None
         rows = _table.runtime_records(args.domain, args.platform, args.kind)
         if not rows:
             print("connerr: no codes match", file=sys.stderr)
@@ -78,10 +78,7 @@ def _cmd_table(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=1, ensure_ascii=False) if args.json
               else _table.runtime_to_text(rows, args.domain))
         return EXIT_OK
-    try:
-        found = reference.records(platform=args.platform, kind=args.kind, domain=args.domain)
-    except UnknownPlatformError as exc:
-        raise UsageError(str(exc)) from None
+    found = reference.records(platform=args.platform, kind=args.kind, domain=args.domain)
     if not found:
         print("connerr: no codes match", file=sys.stderr)
         return EXIT_NOT_FOUND
@@ -90,17 +87,11 @@ def _cmd_table(args: argparse.Namespace) -> int:
 
 
 def _table_lang(args: argparse.Namespace) -> int:
-    """``table --lang L``: the localized messages of one language."""
+    """``table --lang L``: the localized messages of one language (the platform is checked)."""
     import json
 
     from connerr import _table
-    from connerr.platforms import UnknownPlatformError, check_platform
 
-    try:
-        if args.platform is not None:
-            check_platform(args.platform)
-    except UnknownPlatformError as exc:
-        raise UsageError(str(exc)) from None
     rows = _table.localized_records(args.lang, args.platform, args.kind)
     if not rows:
         print(f"connerr: no localized messages for {args.lang!r} (see the docs for the languages)",
