@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
-from typing import Tuple
+from typing import List, NamedTuple, Tuple
 
 from connerr import _rules
 
@@ -50,3 +51,29 @@ def rule_instance(rule: _rules.TypeRule) -> Tuple[BaseException, str]:
         exc = type(rule.name, (Exception,), {"__module__": module_name})(MESSAGE)
     dotted = rule.name if rule.library == "builtins" else f"{module_name}.{rule.name}"
     return exc, dotted
+
+
+#: the real strings of public reports the explain tests answer (tests/data/*_cases.tsv)
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+class CorpusRow(NamedTuple):
+    """One real string, where it was printed, and the answer it must get (empty: not proven)."""
+
+    runtime: str
+    query: str
+    domain: str
+    name: str
+    number: str
+    platform: str
+    kind: str
+    url: str
+
+
+def read_corpus(name: str) -> List[CorpusRow]:
+    """The rows of ``tests/data/<name>``: newlines and tabs in a query are written ``\\n``, ``\\t``."""
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        lines = [line for line in f.read().split("\n") if line and not line.startswith("#")]
+    assert lines[0].split("\t") == list(CorpusRow._fields), name
+    return [CorpusRow(*(cell.replace("\\n", "\n").replace("\\t", "\t") for cell in line.split("\t")))
+            for line in lines[1:]]

@@ -4,10 +4,10 @@ alone and inside the lines programs print, and so is every real report of tests/
 from __future__ import annotations
 
 import json
-import os
 from typing import Dict, List, NamedTuple, Set, Tuple
 
 import pytest
+from _support import CorpusRow, read_corpus
 
 from connerr import _fastindex, explain
 from connerr._data import read_rows
@@ -15,7 +15,6 @@ from connerr.cli import main
 from connerr.platforms import platforms_printing
 
 HEADER, ROWS = read_rows("l10n.tsv")
-CASES = os.path.join(os.path.dirname(__file__), "data", "l10n_cases.tsv")
 
 
 class Text(NamedTuple):
@@ -126,29 +125,9 @@ def test_table_lang(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["table", "--lang", "tlh"]) == 1
 
 
-class Case(NamedTuple):
-    runtime: str
-    query: str
-    domain: str
-    name: str
-    number: str
-    platform: str
-    kind: str
-    url: str
-
-
-def _cases() -> List[Case]:
-    with open(CASES, encoding="utf-8") as f:
-        lines = [line for line in f.read().split("\n") if line and not line.startswith("#")]
-    return [Case(*map(_unescape, line.split("\t"))) for line in lines[1:]]
-
-
-def _unescape(cell: str) -> str:
-    return cell.replace("\\n", "\n").replace("\\t", "\t")
-
-
-@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.url.rsplit("/", 2)[-2] + "-" + c.name)
-def test_real_report(case: Case) -> None:
+@pytest.mark.parametrize("case", read_corpus("l10n_cases.tsv"),
+                         ids=lambda c: c.url.rsplit("/", 2)[-2] + "-" + c.name)
+def test_real_report(case: CorpusRow) -> None:
     found = explain(case.query)
     best = found.best
     assert best is not None, case.query

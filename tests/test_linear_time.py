@@ -7,12 +7,12 @@ sanitizer builds and PyPy's warm-up all fit).
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from typing import Callable, Dict, List
 
 import pytest
+from _support import read_corpus
 
 from connerr._explain import explain, summarize
 
@@ -22,10 +22,7 @@ _FLOOR = 0.05  # below this a timing is noise: compare against the floor instead
 
 def _runtime_lines() -> List[str]:
     """The real strings of every runtime in tests/data/runtime_cases.tsv, one log line each."""
-    path = os.path.join(os.path.dirname(__file__), "data", "runtime_cases.tsv")
-    with open(path, encoding="utf-8") as f:
-        rows = [line.split("\t") for line in f.read().split("\n")[1:] if line and not line.startswith("#")]
-    return [row[1].replace("\\n", " ").replace("\\t", " ") for row in rows]
+    return [row.query.replace("\n", " ").replace("\t", " ") for row in read_corpus("runtime_cases.tsv")]
 
 
 def _mixed_runtime_log(size: int) -> str:

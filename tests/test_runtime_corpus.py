@@ -7,43 +7,16 @@ one, the kind, and the runtime whose wording it is. Every row must pass.
 
 from __future__ import annotations
 
-import os
 import re
-from typing import List, NamedTuple
 
 import pytest
+from _support import CorpusRow, read_corpus
 
 from connerr import explain
 from connerr._domains import RUNTIME_DOMAINS
 from connerr._recognise import RUNTIME_NAMES
 
-CORPUS = os.path.join(os.path.dirname(__file__), "data", "runtime_cases.tsv")
-
-
-class Row(NamedTuple):
-    runtime: str
-    query: str
-    domain: str
-    name: str
-    number: str
-    platform: str
-    kind: str
-    url: str
-
-
-def _rows() -> List[Row]:
-    with open(CORPUS, encoding="utf-8") as f:
-        lines = [line for line in f.read().split("\n") if line and not line.startswith("#")]
-    assert lines[0].split("\t") == list(Row._fields)
-    rows = []
-    for line in lines[1:]:
-        cells = line.split("\t")
-        cells[1] = cells[1].replace("\\n", "\n").replace("\\t", "\t")
-        rows.append(Row(*cells))
-    return rows
-
-
-ROWS = _rows()
+ROWS = read_corpus("runtime_cases.tsv")
 
 
 def test_corpus_is_large_varied_and_sourced() -> None:
@@ -61,7 +34,7 @@ def test_corpus_is_large_varied_and_sourced() -> None:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.runtime or 'unknown'}-{i}" for i, r in enumerate(ROWS)])
-def test_runtime_string(row: Row) -> None:
+def test_runtime_string(row: CorpusRow) -> None:
     found = explain(row.query)
     if row.runtime:
         assert row.runtime in found.runtimes, (row.query, found.runtimes)
