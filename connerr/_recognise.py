@@ -139,15 +139,14 @@ def templates() -> Tuple[Template, ...]:
     return _templates
 
 
-def recognise(text: str, low: Optional[str] = None) -> List[Hit]:
+def recognise(text: str) -> List[Hit]:
     """Every template seen in ``text``, in text order; a hit inside a longer one is dropped (the
-    longer wording is the more specific). ``low`` is ``text`` folded (same indices), if known."""
+    longer wording is the more specific)."""
+    from connerr._evidence import fold
+
     templates()
     assert _by_anchor is not None
-    if low is None:
-        from connerr._evidence import fold
-
-        low = fold(text)
+    low = fold(text)
     hits: List[Hit] = []
     for anchor, group in _by_anchor.items():
         word = anchor[0].isalnum()
