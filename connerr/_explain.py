@@ -496,7 +496,7 @@ class _Ranker:
             phrase = hit.phrase
             if not hit.strong and phrase.count(" ") < 3 and phrase.isascii():
                 continue
-            if any(a <= hit.pos and hit.pos + len(phrase) <= b for a, b in self.worded):
+            if self._worded(hit):
                 continue  # the runtime's own wording, already read
             weight = _STRONG if hit.strong else _WEAK
             number = _evidence.number_before(self.text, hit.pos)
@@ -506,11 +506,23 @@ class _Ranker:
                 self._alias(alias)
             for msgset, domain, name, fld, _text in texts.get(phrase, ()):
                 w = weight * (0.5 if fld in ("title", "description") else 1.0)
-                defined = self.ix.numbers.get((domain, name), {})
-                for platform in platforms.platforms_printing(msgset):
-                    if platform in defined:
-                        self._entry(domain, name).add(platform, w, f"{msgset} text")
+                self._printed(msgset, domain, name, w, f"{msgset} text")
         self._localized()
+
+    def _worded(self, hit: _evidence.PhraseHit) -> bool:
+        """The phrase lies inside a runtime's wording a recogniser already read."""
+        return any(a <= hit.pos and hit.pos + len(hit.phrase) <= b for a, b in self.worded)
+
+    def _printed(self, msgset: str, domain: str, name: str, weight: float, reason: str) -> Optional[_Entry]:
+        """Evidence for a code from a text that ``msgset`` prints, on each platform printing it where
+        the code exists; its entry, or None when no such platform defines it."""
+        defined = self.ix.numbers.get((domain, name), {})
+        entry = None
+        for platform in platforms.platforms_printing(msgset):
+            if platform in defined:
+                entry = self._entry(domain, name)
+                entry.add(platform, weight, reason)
+        return entry
 
     def _localized(self) -> None:
         """Messages as localized systems print them (glibc's catalogs, Windows' FormatMessage): a
@@ -527,7 +539,7 @@ class _Ranker:
             for hit in _outermost(_evidence.find_phrases(query, keyed)):
                 if not hit.strong and hit.phrase.count(" ") < 2 and hit.phrase.isascii():
                     continue
-                if any(a <= hit.pos and hit.pos + len(hit.phrase) <= b for a, b in self.worded):
+                if self._worded(hit):
                     continue
                 weight = _STRONG if hit.strong or not hit.phrase.isascii() else _WEAK
                 number = _evidence.number_before(query, hit.pos)
@@ -539,16 +551,13 @@ class _Ranker:
 
     def _localized_code(self, lang: str, row: _fastindex.L10nRow, weight: float) -> None:
         msgset, domain, name, _field, text, _source, _status = row
-        defined = self.ix.numbers.get((domain, name), {})
-        for platform in platforms.platforms_printing(msgset):
-            if platform in defined:
-                entry = self._entry(domain, name)
-                entry.add(platform, weight, f"{msgset} {lang} text")
-                # one text can be several languages' (pt and pt_BR, es and gl): name them all
-                langs = entry.localized[0].split(", ") if entry.localized else []
-                if lang not in langs:
-                    langs.append(lang)
-                entry.localized = (", ".join(sorted(langs)), text)
+        entry = self._printed(msgset, domain, name, weight, f"{msgset} {lang} text")
+        if entry is not None:
+            # one text can be several languages' (pt and pt_BR, es and gl): name them all
+            langs = entry.localized[0].split(", ") if entry.localized else []
+            if lang not in langs:
+                langs.append(lang)
+            entry.localized = (", ".join(sorted(langs)), text)
 
     # ranking
 
