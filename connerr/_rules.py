@@ -218,7 +218,9 @@ _RULES += (
     TypeRule(_WS, "ConnectionClosedOK", None, "close"),
     TypeRule(_WS, "InvalidHandshake", None, "connect"),
     TypeRule(_WS, "InvalidMessage", K.REMOTE_DISCONNECTED, "connect",
-             "no valid HTTP response to the opening handshake"),
+             "no valid HTTP response to the opening handshake; websockets drops the error the "
+             "connection was lost with (asyncio/connection.py connection_lost), so a reset reads "
+             "as a close: the best it can know"),
     # anyio (under httpx's async transport): EndOfStream hides an SSLEOFError "from None"
     TypeRule("anyio", "EndOfStream", K.REMOTE_DISCONNECTED, None),
     # the transport was lost with an error; on 3.9 anyio keeps no OS error to say which
