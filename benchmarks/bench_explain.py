@@ -113,7 +113,7 @@ def main() -> int:
         imp_explain = import_time("connerr._explain", env, 5)
 
     sys.path.insert(0, ROOT)
-    from connerr._explain import summarize
+    from connerr._logscan import summarize
 
     log = make_log(args.mb)
     start = time.perf_counter()

@@ -124,7 +124,7 @@ def log_throughput(megabytes: float) -> Dict[str, Any]:
     sys.path.insert(0, HERE)
     from bench_explain import make_log
 
-    from connerr._explain import summarize
+    from connerr._logscan import summarize
 
     log = make_log(megabytes)
     summarize(log[:100_000])  # load the data first

@@ -21,8 +21,9 @@ _IDENT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.
 # a number counts only right after a word that says what it is; found with str.find (fast, linear)
 _CONTEXT_WORDS = (("winerror", "winerror"), ("errno", "errno"), ("error", "error"), ("err", "error"),
                   ("code", "error"))
-#: "HTTP code 500", "exit code 2", "status code 404": a status, never an error code
-_NOT_A_CODE_BEFORE = ("http ", "exit ", "status ", "response ", "return ")
+#: "HTTP code 500", "exit code 2", "status code 404": a status, never an error code; "?code=4821",
+#: "&error=2": a URL's query parameter
+_NOT_A_CODE_BEFORE = ("http ", "exit ", "status ", "response ", "return ", "?", "&")
 
 
 class _Patterns:
@@ -111,8 +112,9 @@ def _int(token: str) -> Optional[int]:
         return None
 
 
-def scan(text: str) -> Evidence:
-    """Extract numbers with context, identifiers, OSError reprs and platform hints from ``text``."""
+def scan(text: str, log: bool = False) -> Evidence:
+    """Extract numbers with context, identifiers, OSError reprs and platform hints from ``text``
+    (in a ``log`` line, only identifiers shaped like a code or class name)."""
     ev = Evidence(text)
     low = text.lower()
     if len(low) != len(text):  # a few non-ASCII letters lower-case to two characters
@@ -126,7 +128,7 @@ def scan(text: str) -> Evidence:
         else:
             ev.numbers.append(NumberHint(whole_number, context, 0))
         return ev
-    pattern = _re().token if len(text) <= _SHORT else _re().token_log
+    pattern = _re().token if len(text) <= _SHORT and not log else _re().token_log
     for m in pattern.finditer(text):
         start = m.start()
         tag = m.group("tag")

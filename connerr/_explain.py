@@ -19,7 +19,7 @@ from connerr.taxonomy import Kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple
+    from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
     from connerr import _rules
 else:
@@ -823,109 +823,21 @@ def signature(explanation: Explanation) -> Optional[Tuple[Any, ...]]:
     return None if best is None else (best.name, best.number, best.platform, best.kind)
 
 
-#: parsed lines kept per distinct evidence; beyond this the table starts over (bounded memory)
-_SUMMARY_CACHE = 4096
-#: a "line" longer than this is cut into pieces while streaming (bounded memory)
-_MAX_LINE = 1 << 20
+def _evidence_keys(text: str, log: bool = False) -> List[Tuple[str, int]]:
+    """(evidence key, position) for everything in ``text`` that can name a code or a kind.
 
-
-class _Summarizer:
-    """Groups the error lines of a log by signature, fed block by block (each block whole lines)."""
-
-    def __init__(self, platform: Optional[str]) -> None:
-        if platform is not None:
-            check_platform(platform)
-        self.platform = platform
-        self.lines = 0
-        self.cache: Dict[Tuple[str, ...], Optional[Explanation]] = {}
-        self.groups: Dict[Tuple[Any, ...], List[Any]] = {}
-
-    def feed(self, text: str) -> None:
-        """Add the lines of ``text`` (one linear pass plus one ranking per distinct evidence)."""
-        if not text:
-            return
-        self.lines += text.count("\n") + (not text.endswith("\n"))
-        by_line: Dict[int, List[str]] = {}
-        starts = _line_starts(text)
-        for item, pos in _evidence_keys(text):
-            by_line.setdefault(_line_of(starts, pos), []).append(item)
-        for line_no in sorted(by_line):
-            key: Tuple[str, ...] = tuple(sorted(set(by_line[line_no])))
-            if key not in self.cache:
-                if len(self.cache) >= _SUMMARY_CACHE:
-                    self.cache.clear()
-                start = starts[line_no]
-                end = starts[line_no + 1] - 1 if line_no + 1 < len(starts) else len(text)
-                found = explain(text[start:end][:4000], self.platform)
-                self.cache[key] = found if found.candidates else None
-            found_or_none = self.cache[key]
-            if found_or_none is None:
-                continue
-            sig = signature(found_or_none)
-            assert sig is not None
-            group = self.groups.setdefault(sig, [found_or_none, 0])
-            group[1] += 1
-
-    def summary(self) -> Summary:
-        ordered = sorted(self.groups.values(), key=lambda g: -int(g[1]))
-        return Summary(tuple((g[0], int(g[1])) for g in ordered), self.lines)
-
-
-def summarize(text: str, platform: Optional[str] = None) -> Summary:
-    """Explain every line of ``text`` that carries evidence, in one linear pass plus one ranking per
-    distinct evidence; lines are grouped by signature."""
-    summarizer = _Summarizer(platform)
-    summarizer.feed(text)
-    return summarizer.summary()
-
-
-def summarize_stream(chunks: Iterable[str], platform: Optional[str] = None) -> Summary:
-    """:func:`summarize` over text that arrives in pieces (a file, stdin), in bounded memory."""
-    summarizer = _Summarizer(platform)
-    rest = ""
-    for chunk in chunks:
-        block = rest + chunk
-        cut = block.rfind("\n")
-        if cut == -1:
-            rest = block
-            if len(rest) > _MAX_LINE:  # a "line" without end: take it in pieces
-                summarizer.feed(rest)
-                rest = ""
-            continue
-        summarizer.feed(block[:cut + 1])
-        rest = block[cut + 1:]
-    summarizer.feed(rest)
-    return summarizer.summary()
-
-
-def _line_starts(text: str) -> List[int]:
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
-    return starts
-
-
-def _line_of(starts: List[int], pos: int) -> int:
-    import bisect
-
-    return bisect.bisect_right(starts, pos) - 1
-
-
-def _evidence_keys(text: str) -> List[Tuple[str, int]]:
-    """(evidence key, position) for everything in ``text`` that can name a code or a kind."""
-    ix = _fastindex.get()
-    ev = _evidence.scan(text)
+    In a ``log`` line a class name that is also a plain word (``timeout``, ``error``) counts only
+    with its module (``socket.timeout``): config keys and prose use the word."""
+    ev = _evidence.scan(text, log)
     out: List[Tuple[str, int]] = [(f"{h.context}:{h.value}", h.pos) for h in ev.numbers]
-    code_names = {name for _domain, name in ix.numbers}
+    code_names = _fastindex.get().code_names
     known: Dict[str, bool] = {}
     for token, module, pos in ev.names:
         relevant = known.get(token)
         if relevant is None:
-            relevant = known[token] = (token in code_names or bool(_aliases.by_token(token))
-                                       or bool(_class_rules(token, module)))
+            relevant = known[token] = (token in code_names or bool(_aliases.by_token(token)) or (
+                bool(_class_rules(token, module))
+                and not (log and not module and not any(c.isupper() for c in token[1:]))))
         if relevant:
             out.append((token, pos))
     for hit in _evidence.find_phrases(text, _phrases()):

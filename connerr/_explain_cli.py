@@ -48,31 +48,42 @@ def run_explain(args: argparse.Namespace) -> int:
         return _usage(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
     query: List[str] = list(args.query)
     from_stdin = query == ["-"]
-    rest: Iterator[str] = iter(())
+    head: Any = ""
+    rest: Iterator[Any] = iter(())
     if from_stdin:
         if sys.stdin is None:
             return _usage("cannot read stdin: it is closed")
+        stream: Any = getattr(sys.stdin, "buffer", None) or sys.stdin  # bytes where there are
         try:
-            text = sys.stdin.read(_HEAD)
-            if len(text) == _HEAD:  # more to come: read the rest as it arrives, in bounded memory
-                stdin = sys.stdin
-                rest = iter(lambda: stdin.read(_CHUNK), "")
+            head = stream.read(_HEAD)
+            if len(head) == _HEAD:  # more to come: read the rest as it arrives, in bounded memory
+                rest = iter(lambda: stream.read(_CHUNK), head[:0])
         except (OSError, ValueError) as exc:
             return _usage(f"cannot read stdin: {exc}")
+        if isinstance(head, bytes):  # a log is read as UTF-8 (a bad byte stands for itself); a query
+            try:                     # decodes as the text stream would
+                text = head.decode(getattr(sys.stdin, "encoding", None) or "utf-8",
+                                   "replace" if len(head) == _HEAD else sys.stdin.errors or "strict")
+            except (UnicodeDecodeError, LookupError) as exc:
+                return _usage(f"cannot read stdin: {exc}")
+        else:
+            text = head
     else:
         text = " ".join(query)
-    if not text.strip() and len(text) < _HEAD:
+    if not text.strip() and len(head) < _HEAD:
         return _usage("empty query")
     from connerr import _explain as ex
 
     out = sys.stdout
     color = _use_color(out)
-    if from_stdin and (len(text) == _HEAD or text.count("\n") > 1):
+    if from_stdin and (len(head) == _HEAD or text.count("\n") > 1):
+        from connerr import _logscan
+
         try:
-            summary = ex.summarize_stream(itertools.chain((text,), rest), platform)
+            summary = _logscan.summarize_stream(itertools.chain((head,), rest), platform)
         except (OSError, ValueError) as exc:
             return _usage(f"cannot read stdin: {exc}")
-        if len(text) == _HEAD or len(summary.signatures) > 1 or (
+        if len(head) == _HEAD or len(summary.signatures) > 1 or (
                 summary.signatures and summary.signatures[0][1] > 3):
             if args.json:
                 best = [e.candidates[0].to_dict() for e, _c in summary.signatures]

@@ -13,7 +13,7 @@ from connerr._data import cached, read_rows
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Dict, List, Optional, Set, Tuple
+    from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 __all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
            "format_note_row", "get", "normalize_message", "note_family", "note_key", "runtime_code"]
@@ -70,6 +70,7 @@ class FastIndex:
         self._runtime_os: Optional[Dict[str, str]] = None
         self._l10n_words: Optional[Dict[str, List[str]]] = None
         self._l10n: Dict[str, Dict[str, List[L10nRow]]] = {}
+        self._code_names: Optional[FrozenSet[str]] = None
 
     def _load_codes(self) -> None:
         self._by_number, self._numbers = cached("codes", ("codes.tsv",), _build_codes)
@@ -89,6 +90,14 @@ class FastIndex:
             self._load_codes()
         assert self._numbers is not None
         return self._numbers
+
+    @property
+    def code_names(self) -> FrozenSet[str]:
+        """Every code name of the code table and of the runtimes' domains."""
+        if self._code_names is None:
+            self._code_names = frozenset([name for _domain, name in self.numbers]
+                                         + [name for _domain, name in self.runtime_codes])
+        return self._code_names
 
     @property
     def kinds(self) -> Dict[str, Tuple[str, str]]:
@@ -361,8 +370,8 @@ def note_family(platform: str) -> Optional[str]:
 
 
 def format_note_row(row: NoteRow) -> str:
-    """``"text [source]"``, with ``(unverified)`` appended for unverified notes."""
-    return f"{row[3]} [{row[4]}]" + (" (unverified)" if row[5] != "verified" else "")
+    """``"text [source]"``, with ``(unverified)`` or ``(reasoning)`` appended when no source states it."""
+    return f"{row[3]} [{row[4]}]" + (f" ({row[5]})" if row[5] != "verified" else "")
 
 
 def normalize_message(text: str) -> str:

@@ -22,7 +22,7 @@ from connerr._data import cached, read_rows
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from typing import Dict, List, NamedTuple, Optional, Tuple
+    from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 else:
     from connerr._namedtuple import NamedTuple
 
@@ -123,6 +123,9 @@ def _regex(template: Template) -> re.Pattern[str]:
 
 _templates: Optional[Tuple[Template, ...]] = None
 _by_anchor: Optional[Dict[str, List[Template]]] = None
+#: where an anchor may start (a look-ahead over all anchors, as a trie), and the anchors by first two
+#: characters
+_anchor_starts: Optional[Tuple["re.Pattern[str]", Dict[str, List[str]]]] = None
 
 
 def templates() -> Tuple[Template, ...]:
@@ -146,23 +149,22 @@ def recognise(text: str) -> List[Hit]:
 
     templates()
     assert _by_anchor is not None
+    starts, by_two = _anchor_starts or _build_anchor_starts()
     low = fold(text)
     hits: List[Hit] = []
-    for anchor, group in _by_anchor.items():
-        word = anchor[0].isalnum()
-        pos = low.find(anchor)
-        while pos != -1:
-            if word and pos and (low[pos - 1].isalnum() or low[pos - 1] == "_"):
-                pos = low.find(anchor, pos + 1)
+    for found in starts.finditer(low):
+        pos = found.start()
+        for anchor in by_two[low[pos:pos + 2]]:
+            if not low.startswith(anchor, pos) or (
+                    anchor[0].isalnum() and pos and (low[pos - 1].isalnum() or low[pos - 1] == "_")):
                 continue
-            for template in group:
+            for template in _by_anchor[anchor]:
                 m = _regex(template).match(low, pos)
                 if m is not None:
                     groups = m.groupdict()
                     number = int(groups["n"]) if groups.get("n") else None
                     name = text[m.start("name"):m.end("name")] if groups.get("name") else ""
                     hits.append(Hit(template, m.start(), m.end(), number, name))
-            pos = low.find(anchor, pos + 1)
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: List[Hit] = []
     cover = (-1, -1)  # (start, end) of the kept hit that reaches furthest
@@ -173,6 +175,31 @@ def recognise(text: str) -> List[Hit]:
         if hit.end > cover[1]:
             cover = (hit.start, hit.end)
     return kept
+
+
+def _build_anchor_starts() -> Tuple["re.Pattern[str]", Dict[str, List[str]]]:
+    global _anchor_starts
+    import re
+
+    assert _by_anchor is not None
+    trie: Dict[str, Any] = {}
+    for anchor in _by_anchor:
+        node = trie
+        for ch in anchor:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: Dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches or "" in node:
+            return ""  # an anchor ends here: where it starts is all that is asked
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    by_two: Dict[str, List[str]] = {}
+    for anchor in _by_anchor:
+        by_two.setdefault(anchor[:2], []).append(anchor)
+    _anchor_starts = (re.compile("(?=" + emit(trie) + ")"), by_two)
+    return _anchor_starts
 
 
 def runtime_name(runtime: str) -> str:

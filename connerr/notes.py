@@ -2,7 +2,7 @@
 what to do, every note with its source.
 
 Data is read from ``connerr/data/notes.tsv`` on first use. Columns:
-``name family section text source status``.
+``name family section text source status checked verdict extracts``.
 
 - ``name``: a code name (``WSAECONNABORTED``, ``ECONNRESET``, ``EAI_AGAIN``) or a kind key for
   errors that have no OS code (``kind:tls_eof``, ``kind:remote_disconnected``).
@@ -10,11 +10,17 @@ Data is read from ``connerr/data/notes.tsv`` on first use. Columns:
   ``any`` (true on every platform: the TCP specification, CPython, getaddrinfo(3)).
 - ``section``: ``operation`` (which call reports it), ``cause``, ``not_meaning`` (a myth it
   corrects), ``distinguish`` (how to tell causes apart), ``action`` (what to do, retry safety).
+- ``text``: the statement; text in double quotes is quoted verbatim from a source.
 - ``source``: ``"; "``-separated; the first is a man page (``Linux tcp(7)``), a Microsoft docs page
   (``learn.microsoft.com/...``), a source file (``owner/repo:path``) or an RFC 9293 section
   (``RFC 9293 §3.8.4``); later ones may also name a GitHub thread (``owner/repo#N``).
-- ``status``: ``verified`` (the claim was checked against its sources) or ``unverified`` (field
-  reports or reasoning that no primary source states outright).
+- ``status``: ``verified`` (a cited source states it), ``unverified`` (field reports: the cited
+  threads show it, no primary source states it) or ``reasoning`` (connerr's own inference from the
+  cited facts).
+- ``checked``, ``verdict``, ``extracts``: the audit: the date the note was last checked against its
+  sources, what that check found (``supported``, ``reworded``, ``re-sourced``, ``unverified``) and
+  the ids of the stored passages it rests on (``tools/sources/notes/extracts.tsv``, which records
+  where each passage was read: repository and commit, man-pages release, thread).
 """
 
 from __future__ import annotations
@@ -81,7 +87,7 @@ def notes_for(name: str, platform: Optional[str] = None) -> List[Note]:
 
 
 def format_note(note: Note) -> str:
-    """``"text [source]"``, with ``(unverified)`` appended for unverified notes.
+    """``"text [source]"``, with ``(unverified)`` or ``(reasoning)`` appended when no source states it.
 
     >>> from connerr.notes import Note, format_note
     >>> format_note(Note("X", "any", "cause", "Because.", "Linux tcp(7)", "verified"))

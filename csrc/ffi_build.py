@@ -31,7 +31,7 @@ def build_options(platform: str) -> Dict[str, object]:
     """Keyword arguments for ``FFI.set_source`` on ``platform``."""
     return {
         # setuptools wants paths relative to the directory it runs in (the project root)
-        "sources": [os.path.relpath(os.path.join(HERE, "native.c"))],
+        "sources": [os.path.relpath(os.path.join(HERE, name)) for name in ("native.c", "scan.c")],
         "include_dirs": [os.path.relpath(HERE)],
         "libraries": libraries_for(platform),
         "define_macros": define_macros_for(platform),

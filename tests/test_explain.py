@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connerr import _evidence, _fastindex, reference
-from connerr._explain import Explanation, _notes_for, explain, summarize
+from connerr._explain import Explanation, _notes_for, explain
+from connerr._logscan import summarize
 
 CASES_FILE = os.path.join(os.path.dirname(__file__), "data", "explain_cases.tsv")
 

@@ -14,7 +14,8 @@ from typing import Callable, Dict, List
 import pytest
 from _support import read_corpus
 
-from connerr._explain import explain, summarize
+from connerr._explain import explain
+from connerr._logscan import summarize
 
 _GROWTH = 30.0
 _SECONDS_PER_MB = 20.0

@@ -62,7 +62,7 @@ def test_there_are_notes() -> None:
 def test_note_fields(note: Note) -> None:
     assert note.family in FAMILIES
     assert note.section in SECTIONS
-    assert note.status in ("verified", "unverified")
+    assert note.status in ("verified", "unverified", "reasoning")
     assert note.text.strip() == note.text and len(note.text) > 10
 
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import connerr
 from connerr import _explain as explain
+from connerr import _logscan
 from connerr import _fastindex, cli, notes
 from connerr._diagnosis import Diagnosis
 from connerr.platforms import PLATFORMS, UnknownPlatformError
@@ -113,7 +114,7 @@ def test_explain_never_raises(text: str, platform: Any) -> None:
 @SETTINGS
 @given(TEXTS)
 def test_summarize_never_raises(text: str) -> None:
-    explain.summarize("\n".join([text] * 3)).to_dict()
+    _logscan.summarize("\n".join([text] * 3)).to_dict()
 
 
 @SETTINGS
