@@ -13,7 +13,8 @@ Data is read from ``connerr/data/notes.tsv`` on first use. Columns:
 - ``text``: the statement; text in double quotes is quoted verbatim from a source.
 - ``source``: ``"; "``-separated; the first is a man page (``Linux tcp(7)``), a Microsoft docs page
   (``learn.microsoft.com/...``), a source file (``owner/repo:path``) or an RFC 9293 section
-  (``RFC 9293 §3.8.4``); later ones may also name a GitHub thread (``owner/repo#N``).
+  (``RFC 9293 §3.8.4``); later ones may also name a GitHub thread (``owner/repo#N``). An
+  ``unverified`` note (field reports) may cite threads only.
 - ``status``: ``verified`` (a cited source states it), ``unverified`` (field reports: the cited
   threads show it, no primary source states it) or ``reasoning`` (connerr's own inference from the
   cited facts).

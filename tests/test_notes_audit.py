@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not EXTRACTS.exists(), reason="no tools/sources 
 VERDICTS = ("supported", "reworded", "re-sourced", "unverified")
 STATUSES = ("verified", "unverified", "reasoning")
 #: where a passage was read: a file at a commit, a man-pages release, or a public thread
-PINNED = re.compile(r"^(?:[\w.-]+/[\w.-]+@[0-9a-f]{12,40}:\S+"
+PINNED = re.compile(r"^(?:[\w.-]+/[\w.-]+@[0-9a-f]{12,40}:\S+(?: \(.*\))?"
                     r"|manpages [\w.+-]+ \(Debian \d+\): man\d/\S+"
                     r"|github\.com/[\w.-]+/[\w.-]+/(?:issues|pull)/\d+\b.*)$")
 QUOTE = re.compile(r'"([^"]+)"')

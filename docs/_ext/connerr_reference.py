@@ -149,8 +149,10 @@ def notes_page() -> str:
 
     out = [HEADER, "(reference-notes)=\n\n# Cause notes\n\n",
            "What produces each code on each platform family, what it does not mean, how to tell "
-           "causes apart and what to do. Every note names its source; *(unverified)* marks "
-           "field reports that no primary source states outright.\n\n"]
+           "causes apart and what to do. Every note names its source and was checked against it "
+           "(the date and verdict are in `connerr/data/notes.tsv`); text in double quotes is quoted "
+           "verbatim. *(unverified)* marks field reports that no primary source states outright, "
+           "*(reasoning)* connerr's own inference from the cited facts.\n\n"]
     for name in names():
         out.append(f"({_label('notes', name)})=\n## `{name}`\n\n")
         found = notes_for(name)
@@ -160,7 +162,7 @@ def notes_page() -> str:
                 continue
             out.append(f"**{family}**\n\n")
             for n in sorted(mine, key=lambda n: SECTIONS.index(n.section)):
-                flag = " *(unverified)*" if n.status != "verified" else ""
+                flag = f" *({n.status})*" if n.status != "verified" else ""
                 out.append(f"- *{n.section.replace('_', ' ')}*: {_cell(n.text)} "
                            f"\\[{'; '.join(_source_link(x) for x in n.sources)}\\]{flag}\n")
             out.append("\n")
