@@ -96,14 +96,16 @@ def _stamp(rng: random.Random) -> str:
 
 
 def _noise(rng: random.Random, hard: float) -> str:
-    return rng.choice(_HARD if rng.random() < hard else _NOISE).format(stamp=_stamp(rng), a=rng.randint(1, 254), b=rng.randint(1, 999),
-                                     n=rng.randint(1, 99999), m=rng.randint(0, 59), s=rng.randint(0, 59))
+    template = rng.choice(_HARD if rng.random() < hard else _NOISE)
+    return template.format(stamp=_stamp(rng), a=rng.randint(1, 254), b=rng.randint(1, 999),
+                           n=rng.randint(1, 99999), m=rng.randint(0, 59), s=rng.randint(0, 59))
 
 
 def _frames(rng: random.Random) -> List[str]:
     out = []
     for _ in range(rng.randint(1, 4)):
-        out.append(f'  File "/srv/app/{rng.choice(("client", "jobs", "api"))}.py", line {rng.randint(1, 900)}, '
+        module = rng.choice(("client", "jobs", "api"))
+        out.append(f'  File "/srv/app/{module}.py", line {rng.randint(1, 900)}, '
                    f"in {rng.choice(('fetch', 'run', 'send', '_request'))}")
         out.append("    " + rng.choice(_CODE_LINES))
     return out
@@ -186,7 +188,8 @@ def main() -> int:
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate", type=float, default=0.001, help="events per line")
-    parser.add_argument("--hard", type=float, default=0.05, help="share of noise lines written to trip a scanner")
+    parser.add_argument("--hard", type=float, default=0.05,
+                        help="share of noise lines written to trip a scanner")
     parser.add_argument("--labels", help="write the labels here (line<TAB>kind)")
     args = parser.parse_args()
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 else:
     from connerr._namedtuple import NamedTuple
 
-__all__ = ["Candidate", "Explanation", "Summary", "explain", "summarize", "summarize_stream"]
+__all__ = ["Candidate", "Explanation", "Summary", "explain", "signature"]
 
 #: how much a number counts, by what the text around it said it is
 _NUMBER_WEIGHT = {"winerror": 10.0, "repr_winerror": 10.0, "hresult": 9.0, "errno": 8.0,

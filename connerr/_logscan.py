@@ -69,13 +69,13 @@ def literals() -> List[bytes]:
             continue  # the name is one of the code names above
         # its longest literal piece, or a piece and the first character of the placeholder after it
         options = [fold(p).encode("utf-8").lower() + _PLACEHOLDER_CLASS.get(after, b"")
-                   for p, after in zip(pieces, pieces[1:] + [""]) if p not in _recognise._PLACEHOLDERS]
+                   for p, after in zip(pieces, [*pieces[1:], ""]) if p not in _recognise._PLACEHOLDERS]
         out.add(max(options, key=len))
     for text in texts:
-        text = " ".join(text.split())
-        if text[:1] and not text[:1].isascii():
-            text = text[1:]  # its capital may not lower-case as bytes do: the rest is enough
-        out.add(text.encode("utf-8").lower())
+        squeezed = " ".join(text.split())
+        if squeezed[:1] and not squeezed[:1].isascii():
+            squeezed = squeezed[1:]  # its capital may not lower-case as bytes do: the rest is enough
+        out.add(squeezed.encode("utf-8").lower())
     # a number after errno, error, err or code (`_CONTEXT_WORDS`), up to five separators between
     out.update(word + SEPARATOR * k + DIGIT for word in _CONTEXT_WORDS for k in range(6))
     return sorted(w for w in out if len(w) >= 4)
@@ -246,7 +246,7 @@ class Scanner:
             cut = buf.rfind(b"\n") + 1
             if cut == 0 and len(buf) > MAX_LINE:
                 cut = len(buf)  # a line without end: take it in pieces
-        events, done = self._events(buf[:cut], final or cut == len(buf) and len(buf) > MAX_LINE)
+        events, done = self._events(buf[:cut], final or (cut == len(buf) and len(buf) > MAX_LINE))
         self.lines += buf.count(b"\n", 0, done)
         if done:
             self.previous = buf[buf.rfind(b"\n", 0, done - 1) + 1:done - 1][-4096:]
@@ -290,7 +290,8 @@ class Scanner:
     def _block(self, buf: bytes, end: int, final: bool) -> Optional[Tuple[int, int, List[bytes]]]:
         """Where the event of the line ending at ``end`` ends: the last exception line of a chained
         traceback after it, with the exception lines between; None if ``buf`` ends first."""
-        last_start, last_end, texts = buf.rfind(b"\n", 0, end) + 1, end, []
+        last_start, last_end = buf.rfind(b"\n", 0, end) + 1, end
+        texts: List[bytes] = []
         pos = end + 1
         while True:
             chained = False
@@ -341,22 +342,21 @@ class Summarizer:
         key = evidence_key(text)
         if not key or not _may_be_network(key):
             return None
-        found = self.cache.get(key, False)
-        if found is False:
-            if len(self.cache) >= _CACHE:
-                self.cache.clear()
-            explanation = _explain.explain(text[:4000], self.platform)
-            best = explanation.best
-            found = explanation if best is not None and best.kind != "unknown" else None
-            self.cache[key] = found
+        if key in self.cache:
+            return self.cache[key]
+        if len(self.cache) >= _CACHE:
+            self.cache.clear()
+        explanation = _explain.explain(text[:4000], self.platform)
+        best = explanation.best
+        found = explanation if best is not None and best.kind != "unknown" else None
+        self.cache[key] = found
         return found
 
     def feed(self, data: bytes, final: bool = False) -> None:
         for _line, text in self.scanner.feed(data, final):
             explanation = self.explain_event(text)
             if explanation is not None:
-                signature = _explain.signature(explanation)
-                group = self.groups.setdefault(signature, [explanation, 0])
+                group = self.groups.setdefault(_explain.signature(explanation) or (), [explanation, 0])
                 group[1] += 1
 
     def summary(self) -> Summary:

@@ -414,7 +414,7 @@ _PLAIN_FIELDS = ("kind", "name", "number", "domain", "platform", "message", "not
                  "phase", "evidence", "exception")
 
 
-def _plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any, ...]]:
+def plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any, ...]]:
     """The cache key of an ``OSError(errno, strerror)`` of a builtin class with no chain and no
     attributes of its own (nothing else normalize reads: no ``winerror``, ``reason``, notes), with a
     message of at most :data:`_PLAIN_TEXT` characters (the cache is bounded in bytes), else None."""
@@ -440,7 +440,7 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
         raise TypeError(f"normalize() takes an exception, not {type(exc).__name__}; "
                         "connerr.explain() takes text")
     try:
-        key = _plain_key(exc, platform)
+        key = plain_key(exc, platform)
         if key is not None:
             known = _PLAIN.get(key)
             if known is not None:

@@ -125,7 +125,7 @@ _templates: Optional[Tuple[Template, ...]] = None
 _by_anchor: Optional[Dict[str, List[Template]]] = None
 #: where an anchor may start (a look-ahead over all anchors, as a trie), and the anchors by first two
 #: characters
-_anchor_starts: Optional[Tuple["re.Pattern[str]", Dict[str, List[str]]]] = None
+_anchor_starts: Optional[Tuple[re.Pattern[str], Dict[str, List[str]]]] = None
 
 
 def templates() -> Tuple[Template, ...]:
@@ -177,7 +177,7 @@ def recognise(text: str) -> List[Hit]:
     return kept
 
 
-def _build_anchor_starts() -> Tuple["re.Pattern[str]", Dict[str, List[str]]]:
+def _build_anchor_starts() -> Tuple[re.Pattern[str], Dict[str, List[str]]]:
     global _anchor_starts
     import re
 

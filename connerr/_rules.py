@@ -382,30 +382,40 @@ def library_of(cls: type) -> Optional[str]:
     return library_of_module(module) if isinstance(module, str) else None
 
 
+_LIBRARY_OF_MODULE: Dict[str, Optional[str]] = {}
+
+
 def library_of_module(module: str) -> Optional[str]:
-    """The library (or stdlib module) of a dotted module path, or None."""
+    """The library (or stdlib module) of a dotted module path, or None (cached per module)."""
+    try:
+        return _LIBRARY_OF_MODULE[module]
+    except KeyError:
+        pass
+    found: Optional[str] = None
     for prefix, lib in _STDLIB_MODULES:
         if module == prefix or module.startswith(prefix + "."):
-            return lib
-    for part in module.split("."):
-        if part in LIBRARIES:
-            return part
-    return None
+            found = lib
+            break
+    else:
+        found = next((part for part in module.split(".") if part in LIBRARIES), None)
+    if len(_LIBRARY_OF_MODULE) < 4096:
+        _LIBRARY_OF_MODULE[module] = found
+    return found
 
 
 def library_in_traceback(exc: BaseException) -> Optional[str]:
     """The outermost library whose code the traceback runs through (the one the user called: an
     EOFError ftplib raised, a ConnectionRefusedError from inside asyncpg), or None."""
-    tb = safe_attr(exc, "__traceback__")
+    tb = exc.__traceback__
     for _ in range(200):
         if tb is None:
             return None
-        module = safe_attr(safe_attr(tb, "tb_frame"), "f_globals")
+        module = tb.tb_frame.f_globals
         name = module.get("__name__") if isinstance(module, dict) else None
         library = library_of_module(name) if isinstance(name, str) else None
         if library is not None and library not in STDLIB:
             return library
-        tb = safe_attr(tb, "tb_next")
+        tb = tb.tb_next
     return None
 
 
@@ -419,6 +429,25 @@ def type_rule(exc: BaseException) -> Optional[TypeRule]:
         if rule is not None:
             return rule
     return None
+
+
+_INERT: Dict[type, bool] = {}
+
+
+def is_inert(exc: BaseException) -> bool:
+    """True when nothing about ``exc`` but its message could make it a network error: no OSError, no
+    exception group, no rule for its class or a base, no exception it wraps (chain, args, attributes
+    of its own). Per class, cached."""
+    cls = type(exc)
+    inert = _INERT.get(cls)
+    if inert is None:
+        inert = (not issubclass(cls, OSError) and type_rule(exc) is None and not hasattr(cls, "derive")
+                 and not any(library_of(base) in _TEXT_BY_LIBRARY for base in cls.__mro__))
+        if len(_INERT) < 1024:
+            _INERT[cls] = inert
+    if not inert or exc.__cause__ is not None or exc.__context__ is not None or exc.__dict__:
+        return False  # attributes of its own: a wrapper's .reason, .errors...
+    return all(not isinstance(arg, BaseException) for arg in exc.args)
 
 
 def text_rule(exc: BaseException, text: str) -> Optional[TextRule]:

@@ -38,18 +38,20 @@ from typing import (
     AsyncGenerator,
     Awaitable,
     Callable,
+    Dict,
     Generator,
     Generic,
     List,
     Optional,
+    Tuple,
     Type,
     TypeVar,
     cast,
     overload,
 )
 
-from connerr._normalize import normalize
-from connerr._rules import safe_attr
+from connerr._normalize import normalize, plain_key
+from connerr._rules import is_inert, safe_attr
 from connerr.exceptions import ConnError, blank_instance, oserror_fields, translated_class
 from connerr.taxonomy import NETWORK_KINDS
 
@@ -59,23 +61,40 @@ F = TypeVar("F", bound=Callable[..., object])
 T = TypeVar("T")
 
 
+#: the class a plain builtin OSError is translated to, by :func:`connerr._normalize.plain_key`
+#: (None: left as it is); bounded
+_PLAIN_CLASS: Dict[Tuple[Any, ...], Optional[Type[ConnError]]] = {}
+_MISSING: Any = object()
+
+
 def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[BaseException]:
     """What ``exc`` is re-raised as (not raised), or None to leave it as it is.
 
     For an exception group, a group of the same shape whose network members are translated.
     """
-    if not isinstance(exc, Exception) or isinstance(exc, ConnError):
-        return None
+    if not isinstance(exc, Exception) or isinstance(exc, ConnError) or is_inert(exc):
+        return None  # a class no rule knows is never translated for what its message says
+    key = plain_key(exc, platform)
+    if key is not None:
+        known = _PLAIN_CLASS.get(key, _MISSING)
+        if known is None:
+            return None
+        if known is not _MISSING:
+            new = _clone(exc, known)
+            if new is not None:
+                new.__dict__["_diagnosis"] = normalize(exc, platform)
+            return new
     if _is_group(exc):
         return _convert_group(exc, platform)
     diagnosis = normalize(exc, platform)
-    if diagnosis.kind not in NETWORK_KINDS:
-        return None
-    if diagnosis.evidence == "message" and diagnosis.library is None and not isinstance(exc, OSError):
-        return None  # a ValueError that merely mentions "connection refused" is not one
-    cls = translated_class(diagnosis.kind, type(exc))
+    cls = None
+    if diagnosis.kind in NETWORK_KINDS and not (
+            diagnosis.evidence == "message" and diagnosis.library is None and not isinstance(exc, OSError)):
+        cls = translated_class(diagnosis.kind, type(exc))
+    if key is not None and diagnosis.evidence != "message" and len(_PLAIN_CLASS) < 4096:
+        _PLAIN_CLASS[key] = cls
     if cls is None:
-        return None
+        return None  # not a network error, or a ValueError that merely mentions "connection refused"
     new = _clone(exc, cls)
     if new is not None:
         new.__dict__["_diagnosis"] = diagnosis
@@ -160,7 +179,7 @@ class Translator:
 
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
                  tb: Optional[TracebackType]) -> None:
-        if exc is not None:  # the no-error path costs one test
+        if exc is not None and not is_inert(exc):  # the no-error path costs one test
             _reraise(exc, self.platform)
 
     async def __aenter__(self) -> Translator:

@@ -26,9 +26,8 @@ LAYERS: Dict[str, int] = {
     **dict.fromkeys(("_rules", "_diagnosis", "exceptions", "reference", "notes", "native",
                      "_backend_cffi", "_backend_python", "_native"), 2),
     # what users call: normalize, translate, explain, the fault servers and probes
-    **dict.fromkeys(("_normalize", "_translate", "_explain", "_logscan", "faults", "probe", "matrix", "testing",
-                     "_retry",
-                     "_table"), 3),
+    **dict.fromkeys(("_normalize", "_translate", "_explain", "_logscan", "faults", "probe", "matrix",
+                     "testing", "_retry", "_table"), 3),
     # the command line
     **dict.fromkeys(("cli", "_explain_cli", "_probe_cli", "__main__"), 4),
 }

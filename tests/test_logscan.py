@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from connerr import _logscan
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
-from make_logs import make_log  # noqa: E402
+from make_logs import make_log
 
 STAMP = "2026-11-30T12:00:00.000Z ERROR [api] "
 WORDS = _logscan.literals()

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 import connerr
 from connerr import _explain as explain
-from connerr import _logscan
-from connerr import _fastindex, cli, notes
+from connerr import _fastindex, _logscan, cli, notes
 from connerr._diagnosis import Diagnosis
 from connerr.platforms import PLATFORMS, UnknownPlatformError
 

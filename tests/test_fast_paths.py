@@ -1,0 +1,63 @@
+"""The fast paths answer exactly what the full paths answer: translate() of a plain builtin OSError
+(its class cached per class, errno, message and platform) for every errno of this machine and every
+builtin OSError class, and the inert-class exit for exceptions no rule knows."""
+
+from __future__ import annotations
+
+import errno
+from typing import Any, Tuple, Type
+
+import pytest
+
+from connerr import _translate
+from connerr._rules import is_inert
+
+CLASSES = (OSError, ConnectionResetError, ConnectionRefusedError, ConnectionAbortedError, TimeoutError,
+           BrokenPipeError, BlockingIOError, InterruptedError)
+
+
+def _shape(exc: Any) -> Tuple[Any, ...]:
+    if exc is None:
+        return (None,)
+    return (type(exc), exc.args, exc.errno, exc.strerror, str(exc), exc.diagnosis.kind,
+            exc.diagnosis.name, exc.diagnosis.number)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("platform", [None, "linux", "darwin", "windows"])
+def test_translate_fast_path_equals_the_full_path(cls: Type[OSError], platform: Any) -> None:
+    for number in sorted(errno.errorcode):
+        _translate._PLAIN_CLASS.clear()
+        slow = _translate.convert(cls(number, "message"), platform)
+        fast = _translate.convert(cls(number, "message"), platform)
+        assert _shape(fast) == _shape(slow), number
+
+
+@pytest.mark.parametrize("exc, inert", [
+    (ValueError("connection refused"), True), (KeyError("x"), True), (RuntimeError("x"), True),
+    (ConnectionResetError(104, "x"), False), (EOFError(), False), (TimeoutError(), False),
+    (ValueError(ConnectionResetError(104, "x")), False),
+])
+def test_inert_exceptions(exc: BaseException, inert: bool) -> None:
+    assert is_inert(exc) is inert
+
+
+def test_a_chain_or_attributes_make_an_exception_not_inert() -> None:
+    try:
+        try:
+            raise ConnectionResetError(104, "x")
+        except OSError:
+            raise RuntimeError("wrapped")  # noqa: B904 - the implicit context is the point
+    except RuntimeError as wrapped:
+        assert not is_inert(wrapped)
+    tagged = ValueError("x")
+    tagged.reason = ConnectionResetError(104, "x")  # type: ignore[attr-defined]
+    assert not is_inert(tagged)
+
+
+def test_the_fast_path_keeps_what_a_plain_oserror_carries_besides_errno() -> None:
+    for _ in range(2):  # the first call fills the cache, the second takes the fast path
+        pipe = BrokenPipeError(errno.EPIPE, "Broken pipe")
+        pipe.characters_written = 7
+        new = _translate.convert(pipe)
+        assert new is not None and new.characters_written == 7  # type: ignore[attr-defined]
