@@ -1,18 +1,26 @@
-"""Measure connerr's five performance figures in one run and print them as a table (or ``--json``).
+"""Measure connerr's performance figures in one run, each as a ratio to a baseline measured in the
+same run, and compare them with the committed ones (``benchmarks/figures.json``).
 
-Each figure is a ratio (or a rate) measured in the same process and interpreter, so that the machine's
-speed cancels out:
+Figures (the table of docs/benchmarks.md):
 
-1. ``connerr explain 10053`` wall time / ``python -c pass`` wall time (goal <= 1.3), both started the
-   same way from the same environment, interleaved run by run;
-2. ``import connerr`` cumulative ``-X importtime`` (goal <= 3 ms);
-3. ``normalize(exc)`` on an OSError / constructing that OSError (goal <= 2x);
-4. ``with translate():`` around code that does not raise / ``with contextlib.suppress(OSError):``
-   (goal <= 1x);
-5. ``summarize()`` (the explain log scan) on a generated 10 MB log, in MB/s.
+* ``startup``: ``connerr explain 10053`` wall / ``python -c pass`` wall, interleaved;
+* ``log_10mb`` / ``log_50mb`` / ``log_200mb``: ``connerr explain -`` on a generated log (benchmarks/
+  make_logs.py: 0.1% error lines, tracebacks, nginx and app lines) / a bare ``re`` prefilter loop
+  over the same file on stdin (both in a new interpreter); the 200 MB log is four 50 MB parts, and its
+  totals must equal theirs; peak RSS of each scan, and the 200 MB one must stay within 10% of the 10 MB one;
+* ``normalize_cached``: ``normalize()`` of a plain OSError whose answer is cached / constructing it;
+  ``normalize_uncached`` the same with a new message each time; ``normalize_requests_us``: a real
+  requests exception chain (refused on loopback), in microseconds;
+* ``translate_network`` / ``translate_other``: raise and catch through ``translate()`` / without it,
+  for a ConnectionResetError and for a ValueError; ``translate_noerror``: ``with translate():`` that
+  does not raise / ``with contextlib.suppress(OSError):``;
+* ``first_normalize_ms``: the first ``normalize()`` after ``import connerr``; ``import_ms``: ``import
+  connerr`` (cumulative ``-X importtime``).
 
-Run it in an installed environment (``tox -e bench``): ``python benchmarks/run.py [--quick] [--json]``.
-Goals are reported, not asserted; the exit status is 0 unless a measurement crashes.
+Each is the median (and the minimum) of interleaved rounds, at least 21 for the in-process figures and
+start-up. Run in an installed environment (``tox -e bench``): ``python benchmarks/run.py [--quick]
+[--json] [--write]``. Exit status 1 when a figure is more than 20% worse than the committed one (or a
+correctness check fails); ``--write`` records this run's figures as the committed ones.
 """
 
 from __future__ import annotations
@@ -25,17 +33,21 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-import timeit
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _script(name: str) -> List[str]:
-    """The console script next to this interpreter, else ``python -m``."""
-    found = shutil.which(name, path=os.path.dirname(sys.executable))
-    return [found] if found else [sys.executable, "-m", name]
+FIGURES = os.path.join(HERE, "figures.json")
+#: figure -> goal (the largest acceptable ratio, or milliseconds for *_ms, microseconds for *_us)
+GOALS: Dict[str, float] = {
+    "startup": 1.3, "log_10mb": 2.0, "log_50mb": 2.0, "log_200mb": 2.0, "normalize_cached": 3.0,
+    "normalize_uncached": 50.0, "normalize_requests_us": 10.0, "translate_network": 10.0,
+    "translate_other": 2.0, "translate_noerror": 1.0, "first_normalize_ms": 10.0, "import_ms": 3.0,
+}
+#: the prefilter a user would write before reaching for connerr: the baseline of the log figures
+BASELINE_PATTERN = rb"Error|Exception|errno|refused|reset|timed out|timeout"
+WORSE = 1.2
 
 
 def _env() -> Dict[str, str]:
@@ -46,174 +58,352 @@ def _env() -> Dict[str, str]:
     return env
 
 
-def startup_ratio(runs: int) -> Dict[str, Any]:
-    """Median wall of ``connerr explain 10053`` and ``python -c pass``, interleaved."""
-    env = _env()
-    explain_cmd = [*_script("connerr"), "explain", "10053"]
-    bare_cmd = [sys.executable, "-c", "pass"]
-
-    def once(cmd: List[str]) -> float:
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        return time.perf_counter() - start
-
-    for _ in range(3):  # warm bytecode and data caches, the page cache and the CPU
-        once(explain_cmd)
-        once(bare_cmd)
-    bare: List[float] = []
-    explain: List[float] = []
-    for _ in range(runs):
-        bare.append(once(bare_cmd))
-        explain.append(once(explain_cmd))
-    b, e = statistics.median(bare), statistics.median(explain)
-    return {"bare_ms": b * 1e3, "explain_ms": e * 1e3, "ratio": e / b, "command": " ".join(explain_cmd)}
+def _script(name: str) -> List[str]:
+    """The console script next to this interpreter, else ``python -m``."""
+    found = shutil.which(name, path=os.path.dirname(sys.executable))
+    return [found] if found else [sys.executable, "-m", name]
 
 
-def import_time(module: str, runs: int) -> float:
-    """Median cumulative ``-X importtime`` of ``module`` in milliseconds (a fresh interpreter each run)."""
-    values = []
-    for _ in range(runs):
-        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], env=_env(),
-                              capture_output=True, text=True, check=True)
-        for line in proc.stderr.splitlines():
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) == 3 and parts[2] == module:
-                values.append(int(parts[1]) / 1e3)
-    return statistics.median(values)
+def _ratio(ours: List[float], base: List[float]) -> Dict[str, float]:
+    return {"ratio": statistics.median(ours) / statistics.median(base),
+            "ratio_min": min(ours) / min(base), "ours": statistics.median(ours),
+            "base": statistics.median(base), "rounds": len(ours)}
 
+
+def _interleave(ours: Callable[[], float], base: Callable[[], float], rounds: int) -> Dict[str, float]:
+    a: List[float] = []
+    b: List[float] = []
+    for _ in range(rounds):
+        b.append(base())
+        a.append(ours())
+    return _ratio(a, b)
+
+
+def _wall(cmd: List[str], stdin: Optional[str] = None) -> float:
+    start = time.perf_counter()
+    with open(stdin or os.devnull, "rb") as f:
+        subprocess.run(cmd, env=_env(), stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+    return time.perf_counter() - start
+
+
+def startup(rounds: int) -> Dict[str, float]:
+    explain = [*_script("connerr"), "explain", "10053"]
+    bare = [sys.executable, "-c", "pass"]
+    for _ in range(3):  # warm bytecode and data caches
+        _wall(explain)
+        _wall(bare)
+    return _interleave(lambda: _wall(explain), lambda: _wall(bare), rounds)
+
+
+# -- logs -------------------------------------------------------------------------------------------
+
+def make_logs(directory: str, quick: bool) -> Dict[str, str]:
+    sys.path.insert(0, HERE)
+    from make_logs import write
+
+    sizes = {"10mb": 10.0, "50mb": 50.0} if not quick else {"10mb": 2.0, "50mb": 5.0}
+    paths = {}
+    for name, mb in sizes.items():
+        paths[name] = os.path.join(directory, f"{name}.log")
+        with open(paths[name], "w", encoding="utf-8", newline="\n") as f:
+            write(f, mb, seed=1)
+    parts = []
+    for seed in (1, 2, 3, 4):  # the big log is four parts of the 50 MB size
+        parts.append(os.path.join(directory, f"part{seed}.log"))
+        with open(parts[-1], "w", encoding="utf-8", newline="\n") as f:
+            write(f, sizes["50mb"], seed=seed)
+    paths["200mb"] = os.path.join(directory, "200mb.log")
+    with open(paths["200mb"], "wb") as out:
+        for part in parts:
+            with open(part, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+    paths.update({f"part{i}": p for i, p in enumerate(parts, 1)})
+    return paths
+
+
+#: the baseline, started like connerr is: a new interpreter reading the log from stdin
+_PREFILTER = ("import re, sys\n"
+              f"pattern = re.compile({BASELINE_PATTERN!r})\n"
+              "found = sum(1 for line in sys.stdin.buffer if pattern.search(line))\n"
+              "print(found)\n")
+
+
+def _prefilter_loop(path: str) -> float:
+    return _wall([sys.executable, "-c", _PREFILTER], stdin=path)
+
+
+def _scan(path: str) -> Tuple[float, int, Dict[str, Any]]:
+    """Wall time, peak RSS (bytes) and JSON summary of ``connerr explain - --json`` on ``path``."""
+    start = time.perf_counter()
+    with open(path, "rb") as f:
+        proc = subprocess.Popen([*_script("connerr"), "explain", "-", "--json"], stdin=f,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+        out = proc.stdout.read() if proc.stdout is not None else b""
+        _pid, _status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return seconds, rss, json.loads(out)["summary"]
+
+
+def logs(paths: Dict[str, str], quick: bool) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    rounds = {"10mb": 21 if not quick else 3, "50mb": 5 if not quick else 2, "200mb": 3 if not quick else 1}
+    summaries: Dict[str, Dict[str, Any]] = {}
+    for name in ("10mb", "50mb", "200mb"):
+        rss: List[int] = []
+
+        def ours(name: str = name, rss: List[int] = rss) -> float:
+            seconds, peak, summaries[name] = _scan(paths[name])
+            rss.append(peak)
+            return seconds
+
+        figure = _interleave(ours, lambda name=name: _prefilter_loop(paths[name]), rounds[name])
+        figure["mb"] = os.path.getsize(paths[name]) / 1e6
+        figure["mb_per_s"] = figure["mb"] / figure["ours"]
+        figure["rss_mb"] = max(rss) / 1e6
+        figure["errors"] = summaries[name]["errors"]
+        out[f"log_{name}"] = figure
+    parts = [_scan(paths[f"part{i}"])[2] for i in range(1, 5)]
+    whole = summaries["200mb"]
+    out["log_checks"] = {
+        "parts_add_up": whole["errors"] == sum(p["errors"] for p in parts)
+        and whole["lines"] == sum(p["lines"] for p in parts)
+        and whole["kinds"] == _add(p["kinds"] for p in parts),
+        "rss_within_10_percent": out["log_200mb"]["rss_mb"] <= 1.1 * out["log_10mb"]["rss_mb"],
+    }
+    return out
+
+
+def _add(counts: Any) -> Dict[str, int]:
+    total: Dict[str, int] = {}
+    for one in counts:
+        for key, value in one.items():
+            total[key] = total.get(key, 0) + value
+    return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def precision() -> Dict[str, float]:
+    """Precision and recall of the log scan on a labelled log written to trip a scanner."""
+    sys.path.insert(0, HERE)
+    from make_logs import make_log
+
+    from connerr import _logscan
+
+    text, labels = make_log(2.0, seed=9, rate=0.02, hard=0.5)
+    summarizer = _logscan.Summarizer()
+    found = {}
+    for line, event in _logscan.events([text.encode()]):
+        explanation = summarizer.explain_event(event)
+        if explanation is not None and explanation.best is not None:
+            found[line] = explanation.best.kind
+    want = dict(labels)
+    right = sum(1 for line, kind in found.items() if want.get(line) == kind)
+    return {"precision": right / max(1, len(found)), "recall": right / max(1, len(want)), "events": len(want)}
+
+
+# -- in-process figures -----------------------------------------------------------------------------
 
 def _per_call(func: Callable[[], object], number: int) -> float:
-    """Best of 7 repeats, seconds per call (the minimum is the least disturbed estimate)."""
-    return min(timeit.repeat(func, number=number, repeat=7)) / number
+    start = time.perf_counter()
+    for _ in range(number):
+        func()
+    return (time.perf_counter() - start) / number
 
 
-def normalize_ratio(number: int) -> Dict[str, Any]:
-    import connerr
-
-    normalize = connerr.normalize
-    make = lambda: ConnectionResetError(104, "Connection reset by peer")  # noqa: E731
-    normalize(make())  # load the data once: steady state is what is measured
-    construct = _per_call(make, number)
-    exc = make()
-    norm = _per_call(lambda: normalize(exc), max(1, number // 50))
-    return {"construct_us": construct * 1e6, "normalize_us": norm * 1e6, "ratio": norm / construct}
-
-
-def translate_ratio(number: int) -> Dict[str, Any]:
+def in_process(rounds: int, number: int) -> Dict[str, Any]:
     import contextlib
 
     import connerr
 
-    translate = connerr.translate
-    suppress = contextlib.suppress
+    normalize, translate = connerr.normalize, connerr.translate
+    make = lambda: ConnectionResetError(104, "Connection reset by peer")  # noqa: E731
+    normalize(make())
+    batch = [make() for _ in range(number)]
+    size = max(1, number // 10)
+    fresh = [ConnectionResetError(104, f"Connection reset by peer #{i}") for i in range(size * rounds)]
+    out: Dict[str, Any] = {}
+
+    def over(items: List[BaseException]) -> Callable[[], float]:
+        def run() -> float:
+            start = time.perf_counter()
+            for exc in items:
+                normalize(exc)
+            return (time.perf_counter() - start) / len(items)
+        return run
+
+    out["normalize_cached"] = _interleave(over(batch), lambda: _per_call(make, number), rounds)
+    chunks = iter([fresh[i:i + size] for i in range(0, len(fresh), size)])
+    def uncached() -> float:
+        return over(next(chunks))()
+
+    out["normalize_uncached"] = _interleave(uncached, lambda: _per_call(make, number), rounds)
+
+    def raise_plain(exc_type: type) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                raise exc_type(104, "x")
+            except exc_type:
+                pass
+        return run
+
+    def raise_translated(exc_type: type) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                with translate():
+                    raise exc_type(104, "x")
+            except exc_type:
+                pass
+        return run
+
+    for name, exc_type in (("translate_network", ConnectionResetError), ("translate_other", ValueError)):
+        raise_translated(exc_type)()
+        out[name] = _interleave(lambda t=exc_type: _per_call(raise_translated(t), number),
+                                lambda t=exc_type: _per_call(raise_plain(t), number), rounds)
 
     def with_translate() -> None:
         with translate():
             pass
 
     def with_suppress() -> None:
-        with suppress(OSError):
+        with contextlib.suppress(OSError):
             pass
 
-    base = _per_call(with_suppress, number)
-    ours = _per_call(with_translate, number)
-    return {"suppress_us": base * 1e6, "translate_us": ours * 1e6, "ratio": ours / base}
+    out["translate_noerror"] = _interleave(lambda: _per_call(with_translate, number),
+                                           lambda: _per_call(with_suppress, number), rounds)
+    out["normalize_requests_us"] = _requests_chain(rounds)
+    return out
 
 
-def log_throughput(megabytes: float) -> Dict[str, Any]:
-    sys.path.insert(0, HERE)
-    from bench_explain import make_log
+def _requests_chain(rounds: int) -> Dict[str, float]:
+    try:
+        import requests
+    except ImportError:
+        return {"ratio": float("nan")}
+    import socket
 
-    from connerr._logscan import summarize
+    import connerr
 
-    log = make_log(megabytes)
-    summarize(log[:100_000])  # load the data first
-    start = time.perf_counter()
-    summary = summarize(log)
-    seconds = time.perf_counter() - start
-    mb = len(log.encode()) / 1e6
-    return {"mb": mb, "seconds": seconds, "mb_per_s": mb / seconds,
-            "errors": sum(c for _e, c in summary.signatures), "signatures": len(summary.signatures)}
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    try:
+        requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+        return {"ratio": float("nan")}
+    except requests.RequestException as exc:
+        caught = exc
+    connerr.normalize(caught)
+    times = [_per_call(lambda: connerr.normalize(caught), 200) * 1e6 for _ in range(rounds)]
+    return {"ratio": statistics.median(times), "ratio_min": min(times), "rounds": rounds}
+
+
+def first_normalize_ms(rounds: int) -> Dict[str, float]:
+    code = ("import time, connerr; t = time.perf_counter(); connerr.normalize(OSError(104, 'x')); "
+            "print(time.perf_counter() - t)")
+    times = [float(subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
+                                  check=True).stdout) * 1e3 for _ in range(rounds)]
+    return {"ratio": statistics.median(times), "ratio_min": min(times), "rounds": rounds}
+
+
+def import_ms(rounds: int) -> Dict[str, float]:
+    values = []
+    for _ in range(rounds):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import connerr"], env=_env(),
+                              capture_output=True, text=True, check=True)
+        for line in proc.stderr.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) == 3 and parts[2] == "connerr":
+                values.append(int(parts[1]) / 1e3)
+    return {"ratio": statistics.median(values), "ratio_min": min(values), "rounds": len(values)}
 
 
 def machine() -> Dict[str, Any]:
-    info: Dict[str, Any] = {"python": sys.version.split()[0],
-                            "implementation": platform.python_implementation(),
-                            "executable": sys.executable, "platform": platform.platform(),
-                            "cpus": os.cpu_count()}
+    info: Dict[str, Any] = {"python": sys.version.split()[0], "platform": platform.platform(),
+                            "implementation": platform.python_implementation(), "cpus": os.cpu_count()}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
-            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
-        info["cpu"] = model
-        with open("/proc/meminfo", encoding="utf-8") as f:
-            info["memory_gb"] = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
-        info["load_average"] = os.getloadavg()
-    except (OSError, ValueError, StopIteration):
+            info["cpu"] = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
+        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    except (OSError, ValueError):
         pass
     try:
-        from connerr import native
+        from connerr import _logscan, native
 
         info["backend"] = native.BACKEND
+        info["log_prefilter"] = _logscan.prefilter().backend
     except ImportError:
         pass
     return info
 
 
 def measure(quick: bool) -> Dict[str, Any]:
-    runs = 11 if quick else 41
-    return {
-        "machine": machine(),
-        "startup": startup_ratio(runs),
-        "import_connerr_ms": import_time("connerr", 5 if quick else 15),
-        "import_connerr_explain_ms": import_time("connerr._explain", 5 if quick else 15),
-        "normalize": normalize_ratio(20_000 if quick else 200_000),
-        "translate": translate_ratio(20_000 if quick else 200_000),
-        "log": log_throughput(2.0 if quick else 10.0),
-    }
+    rounds = 5 if quick else 21
+    result: Dict[str, Any] = {"machine": machine()}
+    result["startup"] = startup(rounds)
+    result.update(in_process(rounds, 2_000 if quick else 20_000))
+    result["first_normalize_ms"] = first_normalize_ms(rounds)
+    result["import_ms"] = import_ms(rounds)
+    with tempfile.TemporaryDirectory() as directory:
+        result.update(logs(make_logs(directory, quick), quick))
+    result["log_precision"] = precision()
+    return result
 
 
-def table(r: Dict[str, Any]) -> str:
-    s, n, t, log = r["startup"], r["normalize"], r["translate"], r["log"]
-    rows = [
-        ("connerr explain 10053 / python -c pass",
-         f"{s['explain_ms']:.1f} ms / {s['bare_ms']:.1f} ms", f"{s['ratio']:.2f}x", "<= 1.3x",
-         s["ratio"] <= 1.3),
-        ("import connerr (cumulative importtime)", f"{r['import_connerr_ms']:.2f} ms", "", "<= 3 ms",
-         r["import_connerr_ms"] <= 3.0),
-        ("normalize(OSError) / OSError(...)", f"{n['normalize_us']:.2f} us / {n['construct_us']:.3f} us",
-         f"{n['ratio']:.1f}x", "<= 2x", n["ratio"] <= 2.0),
-        ("translate() no error / suppress(OSError)",
-         f"{t['translate_us']:.3f} us / {t['suppress_us']:.3f} us",
-         f"{t['ratio']:.2f}x", "<= 1x", t["ratio"] <= 1.0),
-        (f"explain log scan, {log['mb']:.1f} MB", f"{log['seconds']:.2f} s", f"{log['mb_per_s']:.1f} MB/s",
-         "(reported)", True),
-        ("import connerr._explain (for reference)", f"{r['import_connerr_explain_ms']:.1f} ms", "", "", True),
-    ]
-    w = max(len(row[0]) for row in rows)
-    out = [f"{'figure':<{w}}  {'measured':<28} {'ratio':>10}  {'goal':<10} met"]
-    for name, value, ratio, goal, met in rows:
-        mark = "" if not goal or goal == "(reported)" else ("yes" if met else "NO")
-        out.append(f"{name:<{w}}  {value:<28} {ratio:>10}  {goal:<10} {mark}")
-    m = r["machine"]
-    out.append(f"machine: {m.get('cpu', '?')}, {m.get('cpus')} CPUs, {m.get('memory_gb', '?')} GB, "
-               f"{m['implementation']} {m['python']}, backend {m.get('backend', '?')}, "
-               f"load {tuple(round(x, 2) for x in m.get('load_average', ()))}")
-    return "\n".join(out)
+def compare(result: Dict[str, Any], committed: Dict[str, float]) -> List[str]:
+    """Figures more than 20% worse than the committed ones, and failed checks."""
+    problems = [f"{name}: {result[name]['ratio']:.2f} > {WORSE} x committed {old:.2f}"
+                for name, old in committed.items()
+                if name in result and result[name]["ratio"] > WORSE * old]
+    problems += [f"log check failed: {name}" for name, ok in result["log_checks"].items() if not ok]
+    p = result["log_precision"]
+    if p["precision"] < 0.99 or p["recall"] < 0.99:
+        problems.append(f"log precision {p['precision']:.4f} / recall {p['recall']:.4f} below 0.99")
+    return problems
+
+
+def table(result: Dict[str, Any], committed: Dict[str, float]) -> str:
+    rows = [("figure", "median", "min", "goal", "met", "committed")]
+    for name, goal in GOALS.items():
+        figure = result.get(name)
+        if figure is None:
+            continue
+        ratio = figure["ratio"]
+        rows.append((name, f"{ratio:.2f}", f"{figure.get('ratio_min', ratio):.2f}", f"<= {goal:g}",
+                     "yes" if ratio <= goal else "NO", f"{committed.get(name, float('nan')):.2f}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    for name in ("log_10mb", "log_50mb", "log_200mb"):
+        f = result[name]
+        lines.append(f"{name}: {f['mb']:.0f} MB, {f['mb_per_s']:.0f} MB/s, baseline "
+                     f"{f['mb'] / f['base']:.0f} MB/s, peak RSS {f['rss_mb']:.0f} MB, {f['errors']} errors")
+    p = result["log_precision"]
+    lines.append(f"log precision {p['precision']:.4f}, recall {p['recall']:.4f} ({p['events']} labelled "
+                 f"events); checks: {result['log_checks']}")
+    lines.append(f"machine: {result['machine']}")
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs and a 2 MB log (a smoke test)")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and smaller logs (a smoke test)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
+    parser.add_argument("--write", action="store_true", help="record these figures as the committed ones")
     args = parser.parse_args()
+    committed: Dict[str, float] = {}
+    if os.path.exists(FIGURES):
+        with open(FIGURES, encoding="utf-8") as f:
+            committed = json.load(f)["figures"]
     result = measure(args.quick)
-    # sanity only (a 50x start-up or a stalled log scan means something broke, not a slow machine)
-    sane = result["startup"]["ratio"] < 50 and result["log"]["mb_per_s"] > 0.05
-    print(json.dumps(result, indent=2) if args.json else table(result))
-    if not sane:
-        print("benchmark: a figure is beyond the sanity bound", file=sys.stderr)
-        return 1
-    return 0
+    print(json.dumps(result, indent=2) if args.json else table(result, committed))
+    if args.write:
+        figures = {name: round(result[name]["ratio"], 3) for name in GOALS if name in result}
+        with open(FIGURES, "w", encoding="utf-8") as f:
+            json.dump({"machine": result["machine"], "figures": figures}, f, indent=2)
+            f.write("\n")
+    problems = [] if args.quick else compare(result, committed)
+    for problem in problems:
+        print(f"benchmark: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

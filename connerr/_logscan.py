@@ -84,11 +84,12 @@ def literals() -> List[bytes]:
 class Prefilter:
     """Finds the lines of a buffer that contain one of :func:`literals`, in C or with a regex."""
 
-    def __init__(self, words: List[bytes], use_c: Optional[bool] = None) -> None:
+    def __init__(self, words: List[bytes], use_c: Optional[bool] = None,
+                 index: Optional[Tuple[List[Tuple[int, int]], bytes]] = None) -> None:
         self.words = sorted(set(words))
         self._lib: Any = None
         if use_c is not False:
-            self._lib = _c_tables(self.words)
+            self._lib = _c_tables(self.words, index)
             if use_c and self._lib is None:
                 raise ImportError("connerr._native has no connerr_scan_lines")
         self._regex = None if self._lib is not None else _trie_regex(self.words)
@@ -121,7 +122,17 @@ class Prefilter:
             pos = end + 1
 
 
-def _c_tables(words: List[bytes]) -> Any:
+def window_index(words: List[bytes]) -> Tuple[List[Tuple[int, int]], bytes]:
+    """(window key, literal) pairs, sorted, and the bitmap of their hashes: the C scanner's tables."""
+    keyed = sorted((key, index) for index, word in enumerate(words) for key in _window_keys(word))
+    bitmap = bytearray(1 << 17)
+    for key, _index in keyed:
+        bit = ((key * 2654435761) & 0xFFFFFFFF) >> 12  # CONNERR_HASH in csrc/scan.c
+        bitmap[bit >> 3] |= 1 << (bit & 7)
+    return keyed, bytes(bitmap)
+
+
+def _c_tables(words: List[bytes], index: Optional[Tuple[List[Tuple[int, int]], bytes]]) -> Any:
     import os
 
     if os.environ.get("CONNERR_NO_EXTENSION"):
@@ -131,11 +142,7 @@ def _c_tables(words: List[bytes]) -> Any:
         lib.connerr_scan_lines  # noqa: B018 - an extension built before the scanner has none
     except (ImportError, AttributeError):
         return None
-    keyed = sorted((key, index) for index, word in enumerate(words) for key in _window_keys(word))
-    bitmap = bytearray(1 << 17)
-    for key, _index in keyed:
-        bit = ((key * 2654435761) & 0xFFFFFFFF) >> 12  # CONNERR_HASH in csrc/scan.c
-        bitmap[bit >> 3] |= 1 << (bit & 7)
+    keyed, bitmap = index or window_index(words)
     offsets, blob = [], bytearray()
     for word in words:
         offsets.append(len(blob))
@@ -183,11 +190,28 @@ def _trie_regex(words: List[bytes]) -> Any:
 _prefilter: Optional[Prefilter] = None
 
 
+#: the data files the literals come from
+_SOURCES = ("codes.tsv", "kinds.tsv", "messages.tsv", "l10n.tsv", "recognisers.tsv", "aliases.tsv",
+            "domains.tsv")
+
+
+def _build() -> Tuple[List[bytes], List[Tuple[int, int]], bytes]:
+    words = sorted(set(literals()))
+    return (words, *window_index(words))
+
+
 def prefilter() -> Prefilter:
-    """The prefilter of this process (built on first use)."""
+    """The prefilter of this process (built on first use; its tables are cached like the data's)."""
     global _prefilter
     if _prefilter is None:
-        _prefilter = Prefilter(literals())
+        from binascii import crc32
+
+        from connerr._data import cached
+        from connerr._rules import _BY_NAME
+
+        rules = crc32(" ".join(sorted(_BY_NAME)).encode())  # class names live in code, not data
+        words, keyed, bitmap = cached(f"logscan-{rules:08x}", _SOURCES, _build)
+        _prefilter = Prefilter(list(words), index=([tuple(k) for k in keyed], bitmap))
     return _prefilter
 
 

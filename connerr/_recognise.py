@@ -22,7 +22,7 @@ from connerr._data import cached, read_rows
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+    from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 else:
     from connerr._namedtuple import NamedTuple
 
@@ -147,24 +147,22 @@ def recognise(text: str) -> List[Hit]:
     longer wording is the more specific)."""
     from connerr._evidence import fold
 
+    global _calls
     templates()
     assert _by_anchor is not None
-    starts, by_two = _anchor_starts or _build_anchor_starts()
     low = fold(text)
     hits: List[Hit] = []
-    for found in starts.finditer(low):
-        pos = found.start()
-        for anchor in by_two[low[pos:pos + 2]]:
-            if not low.startswith(anchor, pos) or (
-                    anchor[0].isalnum() and pos and (low[pos - 1].isalnum() or low[pos - 1] == "_")):
-                continue
-            for template in _by_anchor[anchor]:
-                m = _regex(template).match(low, pos)
-                if m is not None:
-                    groups = m.groupdict()
-                    number = int(groups["n"]) if groups.get("n") else None
-                    name = text[m.start("name"):m.end("name")] if groups.get("name") else ""
-                    hits.append(Hit(template, m.start(), m.end(), number, name))
+    _calls += 1
+    for anchor, pos in _anchors_in(low):
+        if anchor[0].isalnum() and pos and (low[pos - 1].isalnum() or low[pos - 1] == "_"):
+            continue
+        for template in _by_anchor[anchor]:
+            m = _regex(template).match(low, pos)
+            if m is not None:
+                groups = m.groupdict()
+                number = int(groups["n"]) if groups.get("n") else None
+                name = text[m.start("name"):m.end("name")] if groups.get("name") else ""
+                hits.append(Hit(template, m.start(), m.end(), number, name))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: List[Hit] = []
     cover = (-1, -1)  # (start, end) of the kept hit that reaches furthest
@@ -175,6 +173,30 @@ def recognise(text: str) -> List[Hit]:
         if hit.end > cover[1]:
             cover = (hit.start, hit.end)
     return kept
+
+
+_calls = 0
+#: texts recognised before the one look-ahead expression is compiled (it costs ~25 ms; a find per
+#: anchor costs ~0.1 ms a text)
+_COMPILE_AFTER = 50
+
+
+def _anchors_in(low: str) -> Iterator[Tuple[str, int]]:
+    """(anchor, position) of every anchor occurrence in ``low``."""
+    assert _by_anchor is not None
+    if _anchor_starts is None and _calls <= _COMPILE_AFTER:
+        for anchor in _by_anchor:
+            pos = low.find(anchor)
+            while pos != -1:
+                yield anchor, pos
+                pos = low.find(anchor, pos + 1)
+        return
+    starts, by_two = _anchor_starts or _build_anchor_starts()
+    for found in starts.finditer(low):
+        pos = found.start()
+        for anchor in by_two[low[pos:pos + 2]]:
+            if low.startswith(anchor, pos):
+                yield anchor, pos
 
 
 def _build_anchor_starts() -> Tuple[re.Pattern[str], Dict[str, List[str]]]:

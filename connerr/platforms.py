@@ -166,9 +166,15 @@ def get(tag: str) -> Platform:
     return _BY_TAG[check_platform(tag)]
 
 
+_PRINTING: Dict[str, Tuple[str, ...]] = {}
+
+
 def platforms_printing(message_set: str) -> Tuple[str, ...]:
-    """The tags whose C library (or Windows) prints the texts of ``message_set``."""
-    return tuple(p.tag for p in REGISTRY if message_set in p.message_sets)
+    """The tags whose C library (or Windows) prints the texts of ``message_set`` (cached)."""
+    found = _PRINTING.get(message_set)
+    if found is None:
+        found = _PRINTING[message_set] = tuple(p.tag for p in REGISTRY if message_set in p.message_sets)
+    return found
 
 
 def os_of_sys_platform(sys_platform: str, uname_version: str = "") -> str:

@@ -16,7 +16,8 @@ import sys
 from typing import List
 
 from connerr import _evidence
-from connerr._explain import explain, summarize
+from connerr._explain import explain
+from connerr._logscan import summarize
 from connerr.platforms import PLATFORMS
 
 FRAGMENTS = [
