@@ -452,7 +452,9 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
                 copy.__dict__.update(known, original=exc, source=exc, library=library)
                 return copy
         diagnosis = _diagnose(exc, platform)
-        if key is not None and diagnosis.source is exc and len(_PLAIN) < _PLAIN_LIMIT:
+        if key is not None and diagnosis.source is exc:
+            if len(_PLAIN) >= _PLAIN_LIMIT:
+                _PLAIN.clear()  # start over: a full table must not keep out the errors seen now
             _PLAIN[key] = {name: getattr(diagnosis, name) for name in _PLAIN_FIELDS}
         return diagnosis
     except Exception as internal:  # total by contract: a bug here must not hide the user's error

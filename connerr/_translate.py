@@ -91,7 +91,9 @@ def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[Base
     if diagnosis.kind in NETWORK_KINDS and not (
             diagnosis.evidence == "message" and diagnosis.library is None and not isinstance(exc, OSError)):
         cls = translated_class(diagnosis.kind, type(exc))
-    if key is not None and diagnosis.evidence != "message" and len(_PLAIN_CLASS) < 4096:
+    if key is not None and diagnosis.evidence != "message":
+        if len(_PLAIN_CLASS) >= 4096:
+            _PLAIN_CLASS.clear()
         _PLAIN_CLASS[key] = cls
     if cls is None:
         return None  # not a network error, or a ValueError that merely mentions "connection refused"
