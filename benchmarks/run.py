@@ -130,11 +130,12 @@ _PREFILTER = ("import re, sys\n"
 
 
 def _prefilter_loop(path: str) -> float:
-    return _wall([sys.executable, "-c", _PREFILTER], stdin=path)
+    return _wall([sys.executable, "-I", "-c", _PREFILTER], stdin=path)
 
 
 #: ``connerr explain - --json``, then the process's own peak RSS on stderr (Linux: VmHWM, which
 #: exec starts afresh; a child's ru_maxrss would count the benchmark process it was forked from)
+#: (run with -I: the installed connerr, not a checkout in the working directory)
 _SCAN = ("import sys\nfrom connerr.cli import main\nsys.argv = ['connerr', 'explain', '-', '--json']\n"
          "code = main()\nsys.stdout.flush()\n"
          "try:\n    peak = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
@@ -147,7 +148,7 @@ def _scan(path: str) -> Tuple[float, int, Dict[str, Any]]:
     """Wall time, peak RSS (bytes) and JSON summary of ``connerr explain - --json`` on ``path``."""
     start = time.perf_counter()
     with open(path, "rb") as f:
-        proc = subprocess.run([sys.executable, "-c", _SCAN], stdin=f, capture_output=True, env=_env(),
+        proc = subprocess.run([sys.executable, "-I", "-c", _SCAN], stdin=f, capture_output=True, env=_env(),
                               check=True)
     seconds = time.perf_counter() - start
     return seconds, int(proc.stderr.split()[-1]) * 1024, json.loads(proc.stdout)["summary"]
@@ -307,15 +308,17 @@ def _requests_chain(rounds: int) -> Dict[str, float]:
 def first_normalize_ms(rounds: int) -> Dict[str, float]:
     code = ("import time, connerr; t = time.perf_counter(); connerr.normalize(OSError(104, 'x')); "
             "print(time.perf_counter() - t)")
-    times = [float(subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
-                                  check=True).stdout) * 1e3 for _ in range(rounds)]
+    command = [sys.executable, "-I", "-c", code]  # -I: the installed connerr, not a checkout in the cwd
+    runs = [subprocess.run(command, env=_env(), capture_output=True, text=True, check=True)
+            for _ in range(rounds)]
+    times = [float(run.stdout) * 1e3 for run in runs]
     return {"ratio": statistics.median(times), "ratio_min": min(times), "rounds": rounds}
 
 
 def import_ms(rounds: int) -> Dict[str, float]:
     values = []
     for _ in range(rounds):
-        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import connerr"], env=_env(),
+        proc = subprocess.run([sys.executable, "-I", "-X", "importtime", "-c", "import connerr"], env=_env(),
                               capture_output=True, text=True, check=True)
         for line in proc.stderr.splitlines():
             parts = [p.strip() for p in line.split("|")]
