@@ -1,8 +1,10 @@
-"""What every ``connerr`` subcommand shares: exit codes and the usage error."""
+"""What every ``connerr`` subcommand shares: exit codes, the usage error, when to use colour."""
 
 from __future__ import annotations
 
-__all__ = ["EXIT_NOT_FOUND", "EXIT_OK", "EXIT_USAGE", "UsageError"]
+import os
+
+__all__ = ["EXIT_NOT_FOUND", "EXIT_OK", "EXIT_USAGE", "UsageError", "use_color"]
 
 #: found / ok
 EXIT_OK = 0
@@ -14,3 +16,14 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """Bad command-line input: reported as one line, exit code 2."""
+
+
+def use_color(out: object) -> bool:
+    """Colour only on a terminal that can show it: not with a non-empty ``NO_COLOR`` (no-color.org)
+    nor ``TERM=dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(out.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import os
 import sys
 
-from connerr._cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from connerr._cli_common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, use_color
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: typing and argparse cost connerr explain's start-up
@@ -75,7 +74,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from connerr import _explain as ex
 
     out = sys.stdout
-    color = _use_color(out)
+    color = use_color(out)
     if from_stdin and (len(head) == _HEAD or text.count("\n") > 1):
         from connerr import _logscan
 
@@ -116,17 +115,6 @@ def _dump(data: Any, out: TextIO) -> None:
     import json
 
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _use_color(out: TextIO) -> bool:
-    """Colour only on a terminal that can show it: not with a non-empty ``NO_COLOR`` (no-color.org)
-    nor ``TERM=dumb``."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _style(text: str, code: str, color: bool) -> str:

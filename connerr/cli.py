@@ -176,6 +176,16 @@ def _fast_explain(argv: List[str]) -> Optional[int]:
         i += 1
     if runs != 1:
         return None
+    if not as_json and platform is None and len(query) == 1 and query[0] != "-":
+        from connerr import _answers
+        from connerr._cli_common import use_color
+
+        stored = _answers.lookup(query[0], use_color(sys.stdout))
+        if stored is not None:  # rendered at build time by this same code from these same tables
+            out, err, code = stored
+            sys.stdout.write(out)
+            sys.stderr.write(err)
+            return code
     from types import SimpleNamespace
 
     from connerr._explain_cli import run_explain

@@ -29,7 +29,7 @@ LAYERS: Dict[str, int] = {
     **dict.fromkeys(("_normalize", "_translate", "_explain", "_logscan", "faults", "probe", "matrix",
                      "testing", "_retry", "_table"), 3),
     # the command line
-    **dict.fromkeys(("cli", "_explain_cli", "_probe_cli", "__main__"), 4),
+    **dict.fromkeys(("cli", "_explain_cli", "_probe_cli", "_answers", "__main__"), 4),
 }
 
 

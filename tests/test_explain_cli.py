@@ -11,6 +11,7 @@ from typing import Tuple
 
 import pytest
 
+from connerr._cli_common import use_color
 from connerr.cli import main
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -133,14 +134,13 @@ class _Tty(io.StringIO):
 
 
 def test_colour_only_on_a_tty_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from connerr import _explain_cli
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert _explain_cli._use_color(_Tty()) and not _explain_cli._use_color(io.StringIO())
+    assert use_color(_Tty()) and not use_color(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not _explain_cli._use_color(_Tty())
+    assert not use_color(_Tty())
     monkeypatch.setenv("NO_COLOR", "")  # no-color.org: only a non-empty value turns colour off
-    assert _explain_cli._use_color(_Tty())
+    assert use_color(_Tty())
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("TERM", "dumb")
-    assert not _explain_cli._use_color(_Tty())
+    assert not use_color(_Tty())

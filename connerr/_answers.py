@@ -1,0 +1,108 @@
+"""``connerr explain CODE`` answered from answers rendered when the wheel was built.
+
+A bare code or name is the commonest query, and rendering its answer costs most of the command's
+start-up: the ``Kind`` enum, the explain module, the tables. ``setup.py`` runs ``python -m
+connerr._answers PATH`` at build time, which renders every code name and every non-negative number of
+the code table, and every runtime code name, through the full path (:func:`run_explain`), plain and in
+colour, into ``connerr/data/answers.bin``: one source of truth, the same code and tables.
+``connerr explain QUERY`` with nothing else prints the stored answer when there is one; anything else
+(another spelling, ``--json``, ``--platform``, a checkout without the file) takes the full path.
+``tests/test_answers.py`` checks every stored answer is byte-identical to the full path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from connerr._data import DATA_DIR
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
+
+__all__ = ["FILE", "build", "lookup", "queries"]
+
+FILE = os.path.join(DATA_DIR, "answers.bin")
+#: the file: 8 bytes (the index's size, little-endian), the index (marshal: query -> (offset, plain
+#: size, colour size)), then the answers, each a zlib-compressed marshal of (stdout, stderr, code)
+_HEADER = 8
+
+
+def lookup(query: str, color: bool, path: str = FILE) -> Optional[Tuple[str, str, int]]:
+    """The stored (stdout, stderr, exit code) of ``connerr explain QUERY``, or None."""
+    import marshal
+
+    try:
+        with open(path, "rb") as f:
+            size = int.from_bytes(f.read(_HEADER), "little")
+            entry = marshal.loads(f.read(size)).get(query)
+            if entry is None:
+                return None
+            offset, plain, colored = entry
+            f.seek(_HEADER + size + offset + (plain if color else 0))
+            data = f.read(colored if color else plain)
+        import zlib
+
+        out, err, code = marshal.loads(zlib.decompress(data))
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None
+    return str(out), str(err), int(code)
+
+
+def queries() -> List[str]:
+    """Every query an answer is stored for: code names, runtime code names, non-negative numbers."""
+    from connerr import _fastindex
+
+    ix = _fastindex.get()
+    names = {name for _domain, name in ix.numbers} | {name for _domain, name in ix.runtime_codes}
+    numbers = {number for by_platform in ix.numbers.values() for number in by_platform.values()
+               if number >= 0}
+    return sorted(names) + [str(n) for n in sorted(numbers)]
+
+
+def render(query: str, color: bool) -> Tuple[str, str, int]:
+    """What the full path prints for ``connerr explain QUERY`` (stdout, stderr, exit code)."""
+    import io
+    from types import SimpleNamespace
+
+    from connerr import _explain_cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return color
+
+    saved = sys.stdout, sys.stderr, os.environ.pop("NO_COLOR", None), os.environ.pop("TERM", None)
+    sys.stdout, sys.stderr = Terminal(), io.StringIO()
+    try:
+        code = _explain_cli.run_explain(SimpleNamespace(query=[query], platform=None, json=False))  # type: ignore[arg-type]
+        return sys.stdout.getvalue(), sys.stderr.getvalue(), int(code)
+    finally:
+        out, err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = saved[0], saved[1]
+        for name, value in (("NO_COLOR", saved[2]), ("TERM", saved[3])):
+            if value is not None:
+                os.environ[name] = value
+        del out, err
+
+
+def build(path: str) -> int:
+    """Render every answer into ``path``; returns how many queries it holds."""
+    import marshal
+    import zlib
+
+    index: Dict[str, Tuple[int, int, int]] = {}
+    blob = bytearray()
+    for query in queries():
+        plain, colored = (zlib.compress(marshal.dumps(render(query, color)), 9) for color in (False, True))
+        index[query] = (len(blob), len(plain), len(colored))
+        blob += plain + colored
+    header = marshal.dumps(index)
+    with open(path + ".tmp", "wb") as f:
+        f.write(len(header).to_bytes(_HEADER, "little") + header + bytes(blob))
+    os.replace(path + ".tmp", path)
+    return len(index)
+
+
+if __name__ == "__main__":
+    print(f"{sys.argv[1]}: {build(sys.argv[1])} answers")

@@ -1,0 +1,72 @@
+"""The answers of ``connerr explain CODE`` rendered at build time (connerr/_answers.py) are byte for
+byte what the full path prints, for every stored code and name, plain and in colour, and the CLI
+prints them exactly as it would have printed the full path's answer."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from connerr import _answers
+from connerr.cli import main
+
+INSTALLED = os.path.exists(_answers.FILE)
+needs_file = pytest.mark.skipif(not INSTALLED, reason="a checkout has no answers.bin (a built wheel has)")
+
+
+@needs_file
+@pytest.mark.parametrize("color", [False, True], ids=["plain", "colour"])
+def test_every_stored_answer_is_the_full_paths(color: bool) -> None:
+    queries = _answers.queries()
+    assert len(queries) > 1000
+    for query in queries:
+        assert _answers.lookup(query, color) == _answers.render(query, color), query
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@needs_file
+@pytest.mark.parametrize("query", ["10053", "ECONNRESET", "WSAECONNRESET", "EAI_AGAIN", "54",
+                                   "CURLE_RECV_ERROR"])
+def test_the_cli_prints_the_stored_answer_in_colour(query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, _err, code = _answers.render(query, True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)  # in the test: pytest resets sys.stdout after setup
+    assert main(["explain", query]) == code
+    monkeypatch.undo()
+    assert terminal.getvalue() == out and "\033[" in out
+
+
+def test_a_built_file_answers_and_other_queries_are_not_in_it(tmp_path: os.PathLike[str]) -> None:
+    path = os.path.join(str(tmp_path), "answers.bin")
+    assert _answers.build(path) == len(_answers.queries())
+    assert _answers.lookup("10053", False, path) == _answers.render("10053", False)
+    for query in ("econnreset", "0x2746", "-2", "10053 10054", "nothing-like-it"):
+        assert _answers.lookup(query, False, path) is None
+    assert _answers.lookup("10053", False, path + ".missing") is None
+
+
+@needs_file
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows keeps the console-script entry point")
+def test_the_installed_command_answers_without_re_enum_or_the_explain_module() -> None:
+    command = os.path.join(os.path.dirname(sys.executable), "connerr")
+    if not os.path.exists(command):
+        pytest.skip("no installed connerr command next to this interpreter")
+    with open(command, encoding="utf-8") as f:
+        if "import re" in f.read():
+            pytest.skip("an editable install's pip wrapper")
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    proc = subprocess.run([command, "explain", "10053"], capture_output=True, text=True, env=env, timeout=60,
+                          check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()}
+    assert "WSAECONNABORTED" in proc.stdout
+    assert not imported & {"re", "enum", "connerr._explain"}
