@@ -22,9 +22,9 @@ class BuildPyWithAnswers(build_py):
 
 
 # `connerr`: pip's console-script wrapper imports `re` first (9 ms, more than the answer takes), so
-# POSIX wheels install scripts/connerr as it is; Windows needs the entry point's .exe launcher.
+# POSIX wheels install connerr/_bin/connerr as it is; Windows needs the entry point's .exe launcher.
 COMMAND = ({"entry_points": {"console_scripts": ["connerr = connerr.cli:run"]}} if sys.platform == "win32"
-           else {"scripts": ["scripts/connerr"]})
+           else {"scripts": ["connerr/_bin/connerr"]})
 
 setup(
     cffi_modules=["csrc/ffi_build.py:ffi"],

@@ -1,8 +1,8 @@
 """Scan a log for network errors: one streaming pass in bounded memory, whatever its size.
 
-Two stages. A prefilter finds the lines that contain one of the literals that evidence can start
-with (code names, class names, messages in every language, the recognisers' anchors, ``errno`` and
-its kin before a number): in C (``connerr_scan_lines`` in ``csrc/scan.c``) when the extension is
+Two stages. A prefilter finds the lines that contain one of the literals any evidence contains (code
+names, class names, messages in every language, each recogniser's longest literal piece, ``errno``
+and its kin before a number): in C (``connerr_scan_lines`` in ``csrc/scan.c``) when the extension is
 built, else with one regular expression; both give the same lines. Only those lines are parsed:
 a Python traceback's source lines and a stack trace's frames are code, not errors, and the exception
 lines of one chained traceback are one event, reported on its last exception line. Each event is
@@ -27,10 +27,9 @@ MAX_LINE = 1 << 20
 MAX_BLOCK = 4 << 20
 #: explanations kept per distinct evidence; beyond this the table starts over
 _CACHE = 4096
-#: the words before a number that make it a code (:data:`connerr._evidence._CONTEXT_WORDS`), and
-#: what may follow them before the number
+#: the words before a number that make it a code (:data:`connerr._evidence._CONTEXT_WORDS`)
 _CONTEXT_WORDS = (b"err", b"error", b"errno", b"code")
-#: in a literal: one digit or ``-``; one of `` \t=:#``
+#: in a literal: one digit or ``-``; one of `` \t=:#``; one hex digit (csrc/scan.c reads them alike)
 DIGIT, SEPARATOR, HEX = b"\x01", b"\x02", b"\x03"
 _CLASS_BYTES = {DIGIT[0]: b"-0123456789", SEPARATOR[0]: b" \t=:#", HEX[0]: b"0123456789abcdef"}
 #: what a recogniser's placeholder starts with
@@ -43,8 +42,8 @@ Event = Tuple[int, str]
 
 
 def literals() -> List[bytes]:
-    """Every literal a line with network-error evidence contains: ASCII lower-cased UTF-8, where
-    :data:`DIGIT` stands for a digit or ``-`` and :data:`SEPARATOR` for one of `` \\t=:#``."""
+    """Literals one of which every line with network-error evidence contains: ASCII lower-cased
+    UTF-8, with the wildcard bytes :data:`DIGIT`, :data:`SEPARATOR` and :data:`HEX`."""
     from connerr import _aliases, _evidence, _fastindex, _recognise
     from connerr._evidence import fold
     from connerr._rules import _BY_NAME
