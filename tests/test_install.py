@@ -51,8 +51,10 @@ def test_uninstall_leaves_nothing_behind(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "LOCALAPPDATA": str(cache), "HOME": str(tmp_path)}
     env.pop("CONNERR_CACHE_DIR", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = _run(str(python), "-m", "connerr", "explain", "10053", env=env)
+    out = _run(str(python), "-m", "connerr", "explain", "10053", env=env)  # a stored answer
     assert "WSAECONNABORTED" in out
+    out = _run(str(python), "-m", "connerr", "explain", "Connection reset by peer", env=env)  # the tables
+    assert "ECONNRESET" in out
     cached = sorted(p.name for p in cache.rglob("*.marshal"))
     assert cached, "explain wrote no table cache"
 
