@@ -10,7 +10,7 @@ from connerr import platforms
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Dict, List, Optional, Set, Tuple
+    from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 __all__ = ["FULL_WIDTH", "Evidence", "NumberHint", "PhraseHit", "find_phrases", "fold", "from_first_word",
            "number_before", "phrase_key", "scan", "word_keys"]
@@ -338,3 +338,26 @@ def find_phrases(text: str, keyed: Dict[str, List[str]]) -> List[PhraseHit]:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def literal_trie(words: Iterable[Any], atom: Callable[[Any], Any], empty: Any) -> Any:
+    """The source of one expression that matches where any of ``words`` (all strings, or all bytes)
+    starts, shaped as a trie so the engine branches unit by unit instead of trying each word in turn.
+    ``atom`` gives the expression of one unit (a character, or a byte's value); ``empty`` is ``""``
+    or ``b""``. The match stops where the first word ends: where a word starts is all it tells."""
+    open_, bar, close = ((b"(?:", b"|", b")") if isinstance(empty, bytes)
+                         else ("(?:", "|", ")"))  # type: Tuple[Any, Any, Any]
+    trie: Dict[Any, Any] = {}
+    for word in words:
+        node = trie
+        for unit in word:
+            node = node.setdefault(unit, {})
+        node[None] = {}
+
+    def emit(node: Dict[Any, Any]) -> Any:
+        if None in node or not node:
+            return empty
+        branches = [atom(unit) + emit(child) for unit, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else open_ + bar.join(branches) + close
+
+    return emit(trie)

@@ -828,6 +828,8 @@ def _evidence_keys(text: str, log: bool = False) -> List[Tuple[str, int]]:
 
     In a ``log`` line a class name that is also a plain word (``timeout``, ``error``) counts only
     with its module (``socket.timeout``): config keys and prose use the word."""
+    from connerr._rules import is_plain_word
+
     ev = _evidence.scan(text, log)
     out: List[Tuple[str, int]] = [(f"{h.context}:{h.value}", h.pos) for h in ev.numbers]
     code_names = _fastindex.get().code_names
@@ -837,7 +839,7 @@ def _evidence_keys(text: str, log: bool = False) -> List[Tuple[str, int]]:
         if relevant is None:
             relevant = known[token] = (token in code_names or bool(_aliases.by_token(token)) or (
                 bool(_class_rules(token, module))
-                and not (log and not module and not any(c.isupper() for c in token[1:]))))
+                and not (log and not module and is_plain_word(token))))
         if relevant:
             out.append((token, pos))
     for hit in _evidence.find_phrases(text, _phrases()):

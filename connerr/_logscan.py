@@ -46,7 +46,7 @@ def literals() -> List[bytes]:
     UTF-8, with the wildcard bytes :data:`DIGIT`, :data:`SEPARATOR` and :data:`HEX`."""
     from connerr import _aliases, _evidence, _fastindex, _recognise
     from connerr._evidence import fold
-    from connerr._rules import _BY_NAME
+    from connerr._rules import _BY_NAME, is_plain_word
 
     ix = _fastindex.get()
     network = {name for name in ix.kinds if ix.kind(name) != "unknown"}
@@ -56,7 +56,7 @@ def literals() -> List[bytes]:
     _aliases.by_token("")  # loads the table
     words.update(_aliases._tokens or ())
     for name in _BY_NAME:  # a class name that is also a plain word counts only after its module
-        words.add(name if any(c.isupper() for c in name[1:]) else "." + name)
+        words.add("." + name if is_plain_word(name) else name)
     texts: Set[str] = {text for text, rows in ix.texts.items() if any(r[2] in network for r in rows)}
     texts.update(text for text, rows in _aliases.message_aliases().items()
                  if any(r.kind != "unknown" for r in rows))
@@ -163,27 +163,13 @@ def _window_keys(word: bytes) -> List[int]:
 
 
 def _trie_regex(words: List[bytes]) -> Any:
-    """One expression matching any of ``words``, as a trie (the engine branches byte by byte)."""
+    """One expression matching any of ``words``, wildcard bytes as their classes."""
     import re
 
-    trie: Dict[int, Any] = {}
-    for word in words:
-        node = trie
-        for byte in word:
-            node = node.setdefault(byte, {})
-        node[-1] = {}
+    from connerr._evidence import literal_trie
 
     classes = {byte: b"[" + re.escape(options) + b"]" for byte, options in _CLASS_BYTES.items()}
-
-    def emit(node: Dict[int, Any]) -> bytes:
-        branches = [(classes.get(b) or re.escape(bytes([b]))) + emit(child)
-                    for b, child in sorted(node.items()) if b >= 0]
-        if not branches:
-            return b""
-        body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
-        return b"(?:" + body + b")?" if -1 in node else body
-
-    return re.compile(emit(trie))
+    return re.compile(literal_trie(words, lambda b: classes.get(b) or re.escape(bytes([b])), b""))
 
 
 _prefilter: Optional[Prefilter] = None

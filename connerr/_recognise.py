@@ -22,7 +22,7 @@ from connerr._data import cached, read_rows
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
-    from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
+    from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 else:
     from connerr._namedtuple import NamedTuple
 
@@ -203,24 +203,13 @@ def _build_anchor_starts() -> Tuple[re.Pattern[str], Dict[str, List[str]]]:
     global _anchor_starts
     import re
 
+    from connerr._evidence import literal_trie
+
     assert _by_anchor is not None
-    trie: Dict[str, Any] = {}
-    for anchor in _by_anchor:
-        node = trie
-        for ch in anchor:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: Dict[str, Any]) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches or "" in node:
-            return ""  # an anchor ends here: where it starts is all that is asked
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
     by_two: Dict[str, List[str]] = {}
     for anchor in _by_anchor:
         by_two.setdefault(anchor[:2], []).append(anchor)
-    _anchor_starts = (re.compile("(?=" + emit(trie) + ")"), by_two)
+    _anchor_starts = (re.compile("(?=" + literal_trie(_by_anchor, re.escape, "") + ")"), by_two)
     return _anchor_starts
 
 

@@ -24,9 +24,8 @@ if TYPE_CHECKING:  # not at run time: explain reads this table, and importing ty
     from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 __all__ = ["LIBRARIES", "RULES", "STDLIB", "TEXT_RULES", "TextRule", "TypeRule", "aiohttp_tls_handshake",
-           "asyncio_tls_handshake", "inner_exceptions", "library_in_traceback", "library_of",
-           "library_of_module", "rules_named",
-           "safe_attr", "text_rule", "type_rule"]
+           "asyncio_tls_handshake", "inner_exceptions", "is_inert", "is_plain_word", "library_in_traceback",
+           "library_of", "library_of_module", "rules_named", "safe_attr", "text_rule", "type_rule"]
 
 #: third-party packages recognised by name in a module path (vendored copies too); the outermost one
 #: names the library: ``botocore.vendored.requests`` is botocore's, ``pip._vendor.urllib3`` urllib3's
@@ -398,8 +397,9 @@ def library_of_module(module: str) -> Optional[str]:
             break
     else:
         found = next((part for part in module.split(".") if part in LIBRARIES), None)
-    if len(_LIBRARY_OF_MODULE) < 4096:
-        _LIBRARY_OF_MODULE[module] = found
+    if len(_LIBRARY_OF_MODULE) >= 4096:
+        _LIBRARY_OF_MODULE.clear()
+    _LIBRARY_OF_MODULE[module] = found
     return found
 
 
@@ -443,8 +443,9 @@ def is_inert(exc: BaseException) -> bool:
     if inert is None:
         inert = (not issubclass(cls, OSError) and type_rule(exc) is None and not hasattr(cls, "derive")
                  and not any(library_of(base) in _TEXT_BY_LIBRARY for base in cls.__mro__))
-        if len(_INERT) < 1024:
-            _INERT[cls] = inert
+        if len(_INERT) >= 1024:
+            _INERT.clear()
+        _INERT[cls] = inert
     if not inert or exc.__cause__ is not None or exc.__context__ is not None or exc.__dict__:
         return False  # attributes of its own: a wrapper's .reason, .errors...
     return all(not isinstance(arg, BaseException) for arg in exc.args)
@@ -475,9 +476,15 @@ def rules_named(name: str, module: str = "") -> List[TypeRule]:
     if module:
         library = library_of_module(module)
         return [r for r in found if r.library == library] if library is not None else found
-    if any(c.isupper() for c in name[1:]) or "error" in name.lower():
+    if not is_plain_word(name) or "error" in name.lower():
         return list(found)
     return []
+
+
+def is_plain_word(name: str) -> bool:
+    """A class name that is also a plain word (``timeout``, ``Timeout``, ``error``): no capital
+    after its first letter."""
+    return not any(c.isupper() for c in name[1:])
 
 
 def asyncio_tls_handshake(exc: BaseException) -> bool:

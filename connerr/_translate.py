@@ -50,6 +50,7 @@ from typing import (
     overload,
 )
 
+from connerr._diagnosis import Diagnosis
 from connerr._normalize import normalize, plain_key
 from connerr._rules import is_inert, safe_attr
 from connerr.exceptions import ConnError, blank_instance, oserror_fields, translated_class
@@ -75,32 +76,37 @@ def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[Base
     if not isinstance(exc, Exception) or isinstance(exc, ConnError) or is_inert(exc):
         return None  # a class no rule knows is never translated for what its message says
     key = plain_key(exc, platform)
-    if key is not None:
-        known = _PLAIN_CLASS.get(key, _MISSING)
-        if known is None:
+    cached = _PLAIN_CLASS.get(key, _MISSING) if key is not None else _MISSING
+    if cached is not _MISSING:
+        if cached is None:
             return None
-        if known is not _MISSING:
-            new = _clone(exc, known)
-            if new is not None:
-                new.__dict__["_diagnosis"] = normalize(exc, platform)
-            return new
-    if _is_group(exc):
+        cls: Optional[Type[ConnError]] = cached
+        diagnosis = normalize(exc, platform)
+    elif _is_group(exc):
         return _convert_group(exc, platform)
-    diagnosis = normalize(exc, platform)
-    cls = None
-    if diagnosis.kind in NETWORK_KINDS and not (
-            diagnosis.evidence == "message" and diagnosis.library is None and not isinstance(exc, OSError)):
-        cls = translated_class(diagnosis.kind, type(exc))
-    if key is not None and diagnosis.evidence != "message":
-        if len(_PLAIN_CLASS) >= 4096:
-            _PLAIN_CLASS.clear()
-        _PLAIN_CLASS[key] = cls
+    else:
+        diagnosis = normalize(exc, platform)
+        cls = _network_class(exc, diagnosis)
+        if key is not None and diagnosis.evidence != "message":
+            if len(_PLAIN_CLASS) >= 4096:
+                _PLAIN_CLASS.clear()
+            _PLAIN_CLASS[key] = cls
     if cls is None:
-        return None  # not a network error, or a ValueError that merely mentions "connection refused"
+        return None
     new = _clone(exc, cls)
     if new is not None:
         new.__dict__["_diagnosis"] = diagnosis
     return new
+
+
+def _network_class(exc: BaseException, diagnosis: Diagnosis) -> Optional[Type[ConnError]]:
+    """The class ``exc`` is translated to, or None: not a network error, or a ValueError that merely
+    mentions "connection refused"."""
+    if diagnosis.kind not in NETWORK_KINDS:
+        return None
+    if diagnosis.evidence == "message" and diagnosis.library is None and not isinstance(exc, OSError):
+        return None
+    return translated_class(diagnosis.kind, type(exc))
 
 
 def _clone(exc: BaseException, cls: Type[ConnError]) -> Optional[ConnError]:
