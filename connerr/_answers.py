@@ -32,6 +32,7 @@ _HEADER = 8
 def lookup(query: str, color: bool, path: str = FILE) -> Optional[Tuple[str, str, int]]:
     """The stored (stdout, stderr, exit code) of ``connerr explain QUERY``, or None."""
     import marshal
+    import zlib
 
     try:
         with open(path, "rb") as f:
@@ -42,10 +43,8 @@ def lookup(query: str, color: bool, path: str = FILE) -> Optional[Tuple[str, str
             offset, plain, colored = entry
             f.seek(_HEADER + size + offset + (plain if color else 0))
             data = f.read(colored if color else plain)
-        import zlib
-
         out, err, code = marshal.loads(zlib.decompress(data))
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+    except (OSError, EOFError, ValueError, TypeError, KeyError, zlib.error):
         return None
     return str(out), str(err), int(code)
 
@@ -55,15 +54,15 @@ def queries() -> List[str]:
     from connerr import _fastindex
 
     ix = _fastindex.get()
-    names = {name for _domain, name in ix.numbers} | {name for _domain, name in ix.runtime_codes}
     numbers = {number for by_platform in ix.numbers.values() for number in by_platform.values()
                if number >= 0}
-    return sorted(names) + [str(n) for n in sorted(numbers)]
+    return sorted(ix.code_names) + [str(n) for n in sorted(numbers)]
 
 
 def render(query: str, color: bool) -> Tuple[str, str, int]:
     """What the full path prints for ``connerr explain QUERY`` (stdout, stderr, exit code)."""
     import io
+    from contextlib import redirect_stderr, redirect_stdout
     from types import SimpleNamespace
 
     from connerr import _explain_cli
@@ -72,18 +71,15 @@ def render(query: str, color: bool) -> Tuple[str, str, int]:
         def isatty(self) -> bool:
             return color
 
-    saved = sys.stdout, sys.stderr, os.environ.pop("NO_COLOR", None), os.environ.pop("TERM", None)
-    sys.stdout, sys.stderr = Terminal(), io.StringIO()
+    out, err = Terminal(), io.StringIO()
+    hidden = {name: os.environ.pop(name) for name in ("NO_COLOR", "TERM") if name in os.environ}
     try:
-        code = _explain_cli.run_explain(SimpleNamespace(query=[query], platform=None, json=False))  # type: ignore[arg-type]
-        return sys.stdout.getvalue(), sys.stderr.getvalue(), int(code)
+        with redirect_stdout(out), redirect_stderr(err):
+            args = SimpleNamespace(query=[query], platform=None, json=False)
+            code = _explain_cli.run_explain(args)  # type: ignore[arg-type]
     finally:
-        out, err = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = saved[0], saved[1]
-        for name, value in (("NO_COLOR", saved[2]), ("TERM", saved[3])):
-            if value is not None:
-                os.environ[name] = value
-        del out, err
+        os.environ.update(hidden)
+    return out.getvalue(), err.getvalue(), int(code)
 
 
 def build(path: str) -> int:
