@@ -216,20 +216,23 @@ def _is_frame_part(line: bytes) -> bool:
             or line.startswith(_CHAIN))
 
 
-class _Lines:
-    """Line access over one buffer (offsets of starts, found lazily, in order)."""
+def _line_end(buf: bytes, start: int) -> int:
+    """Where the line that starts at ``start`` ends (its newline, or the end of ``buf``)."""
+    end = buf.find(b"\n", start)
+    return len(buf) if end == -1 else end
 
-    def __init__(self, buf: bytes) -> None:
-        self.buf = buf
 
-    def end_of(self, start: int) -> int:
-        end = self.buf.find(b"\n", start)
-        return len(self.buf) if end == -1 else end
+def _line_before(buf: bytes, start: int) -> bytes:
+    """The line before the one that starts at ``start`` (empty at the start of ``buf``)."""
+    return buf[buf.rfind(b"\n", 0, start - 1) + 1:start - 1] if start else b""
 
-    def previous(self, start: int) -> bytes:
-        if start == 0:
-            return b""
-        return self.buf[self.buf.rfind(b"\n", 0, start - 1) + 1:start - 1]
+
+def _lines_from(buf: bytes, pos: int) -> Iterator[Tuple[int, int]]:
+    """(start, end) of each line of ``buf`` from ``pos`` on."""
+    while pos < len(buf):
+        end = _line_end(buf, pos)
+        yield pos, end
+        pos = end + 1
 
 
 class Scanner:
@@ -258,7 +261,7 @@ class Scanner:
         events, done = self._events(buf[:cut], final or (cut == len(buf) and len(buf) > MAX_LINE))
         self.lines += buf.count(b"\n", 0, done)
         if done:
-            self.previous = buf[buf.rfind(b"\n", 0, done - 1) + 1:done - 1][-4096:]
+            self.previous = _line_before(buf, done)[-4096:]
         self.pending = buf[done:]
         if len(self.pending) > MAX_BLOCK and not final:  # an endless traceback: close it here
             more, done = self._events(self.pending, True)
@@ -273,16 +276,15 @@ class Scanner:
 
     def _events(self, buf: bytes, final: bool) -> Tuple[List[Event], int]:
         """Events in ``buf`` (whole lines) and how much of it was used (the rest waits for more)."""
-        lines = _Lines(buf)
         events: List[Event] = []
         counted, count = 0, self.lines
         consumed = 0
         for start in self.filter.lines(buf):
             if start < consumed:
                 continue
-            end = lines.end_of(start)
+            end = _line_end(buf, start)
             line = buf[start:end]
-            previous = lines.previous(start) if start else self.previous
+            previous = _line_before(buf, start) if start else self.previous
             if _is_code(previous, line):
                 continue
             block = self._block(buf, end, final)
@@ -301,38 +303,17 @@ class Scanner:
         traceback after it, with the exception lines between; None if ``buf`` ends first."""
         last_start, last_end = buf.rfind(b"\n", 0, end) + 1, end
         texts: List[bytes] = []
-        pos = end + 1
+        following = _lines_from(buf, end + 1)
         while True:
-            chained = False
-            while pos < len(buf):  # blank lines, then the chain marker
-                stop = buf.find(b"\n", pos)
-                stop = len(buf) if stop == -1 else stop
-                line = buf[pos:stop]
-                pos = stop + 1
-                if line.strip():
-                    chained = line.startswith(_CHAIN)
-                    break
-            else:
-                if not final:
-                    return None
-            if not chained:
-                return last_start, last_end, texts
-            found = False
-            while pos < len(buf):  # the next traceback's frames, then its exception line
-                stop = buf.find(b"\n", pos)
-                stop = len(buf) if stop == -1 else stop
-                line = buf[pos:stop]
-                if not _is_frame_part(line):
-                    last_start, last_end = pos, stop
-                    texts.append(line)
-                    pos = stop + 1
-                    found = True
-                    break
-                pos = stop + 1
-            if not found:
-                if not final:
-                    return None
-                return last_start, last_end, texts
+            marker = next(((s, e) for s, e in following if buf[s:e].strip()), None)  # after blank lines
+            if marker is None or not buf.startswith(_CHAIN, marker[0]):
+                return (last_start, last_end, texts) if marker or final else None
+            # the next traceback's frames, then its exception line
+            exception = next(((s, e) for s, e in following if not _is_frame_part(buf[s:e])), None)
+            if exception is None:
+                return (last_start, last_end, texts) if final else None
+            last_start, last_end = exception
+            texts.append(buf[last_start:last_end])
 
 
 class Summarizer:
