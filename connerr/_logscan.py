@@ -398,11 +398,8 @@ def events(chunks: Iterable[bytes]) -> Iterator[Event]:
 
 def summarize(text: str, platform: Optional[str] = None) -> Summary:
     """Explain every network error in ``text`` (a log), grouped by signature."""
-    summarizer = Summarizer(platform)
     data = text.encode("utf-8", "surrogatepass")
-    for start in range(0, len(data), CHUNK):
-        summarizer.feed(data[start:start + CHUNK])
-    return summarizer.summary()
+    return summarize_stream((data[start:start + CHUNK] for start in range(0, len(data), CHUNK)), platform)
 
 
 def summarize_stream(chunks: Iterable[Any], platform: Optional[str] = None) -> Summary:

@@ -2,8 +2,8 @@
  *
  * Finds the lines of a buffer that contain one of a set of literals, ASCII case-insensitively (the
  * literals are lower-case bytes; other bytes compare as they are). Three bytes are wildcards inside a
- * literal: 0x01 stands for a digit or '-', 0x02 for one of " \t=:#", 0x03 for a hex digit. Every literal is at least four
- * bytes long. The caller builds the tables once: `keys` holds, sorted, the first four bytes of each
+ * literal: 0x01 stands for a digit or '-', 0x02 for one of " \t=:#", 0x03 for a hex digit. Every
+ * literal is at least four bytes long. The caller builds the tables once: `keys` holds, sorted, the first four bytes of each
  * literal packed big-endian into an unsigned int (a wildcard among them expanded into each byte it
  * stands for), `index` the literal of each key; `bitmap` has bit CONNERR_HASH(key) set for each key
  * (1 << 20 bits). `offsets`/`lengths` locate each literal in `literals`. Writes the offset of the start
