@@ -86,27 +86,42 @@ _NON_NETWORK = (
     "ValueError: bad timeout 'reset'",
     "TypeError: connect() argument 'port' must be int, not str",
 )
-_CHAIN = ("During handling of the above exception, another exception occurred:",
-          "The above exception was the direct cause of the following exception:")
+_CHAIN = (
+    "During handling of the above exception, another exception occurred:",
+    "The above exception was the direct cause of the following exception:",
+)
 
 
 def _stamp(rng: random.Random) -> str:
-    return _STAMP.format(d=rng.randint(1, 30), h=rng.randint(0, 23), m=rng.randint(0, 59),
-                         s=rng.randint(0, 59), ms=rng.randint(0, 999))
+    return _STAMP.format(
+        d=rng.randint(1, 30),
+        h=rng.randint(0, 23),
+        m=rng.randint(0, 59),
+        s=rng.randint(0, 59),
+        ms=rng.randint(0, 999),
+    )
 
 
 def _noise(rng: random.Random, hard: float) -> str:
     template = rng.choice(_HARD if rng.random() < hard else _NOISE)
-    return template.format(stamp=_stamp(rng), a=rng.randint(1, 254), b=rng.randint(1, 999),
-                           n=rng.randint(1, 99999), m=rng.randint(0, 59), s=rng.randint(0, 59))
+    return template.format(
+        stamp=_stamp(rng),
+        a=rng.randint(1, 254),
+        b=rng.randint(1, 999),
+        n=rng.randint(1, 99999),
+        m=rng.randint(0, 59),
+        s=rng.randint(0, 59),
+    )
 
 
 def _frames(rng: random.Random) -> List[str]:
     out = []
     for _ in range(rng.randint(1, 4)):
         module = rng.choice(("client", "jobs", "api"))
-        out.append(f'  File "/srv/app/{module}.py", line {rng.randint(1, 900)}, '
-                   f"in {rng.choice(('fetch', 'run', 'send', '_request'))}")
+        out.append(
+            f'  File "/srv/app/{module}.py", line {rng.randint(1, 900)}, '
+            f"in {rng.choice(('fetch', 'run', 'send', '_request'))}"
+        )
         out.append("    " + rng.choice(_CODE_LINES))
     return out
 
@@ -142,17 +157,23 @@ def blocks(seed: int = 1, rate: float = 0.001, hard: float = 0.05) -> Iterator[B
                 query, kind = rng.choice(python)
                 yield _traceback(rng, "RuntimeError: job fetch_items failed", query), kind
             else:
-                yield (f"{_stamp(rng)} ERROR [jvm] request failed\n{query}\n"
-                       "\tat com.example.client.Fetcher.fetch(Fetcher.java:88)\n"
-                       "\tat com.example.jobs.Runner.run(Runner.java:42)"), kind
+                yield (
+                    (
+                        f"{_stamp(rng)} ERROR [jvm] request failed\n{query}\n"
+                        "\tat com.example.client.Fetcher.fetch(Fetcher.java:88)\n"
+                        "\tat com.example.jobs.Runner.run(Runner.java:42)"
+                    ),
+                    kind,
+                )
         elif roll < rate * 3:
             yield _traceback(rng, rng.choice(_NON_NETWORK), None), None
         else:
             yield _noise(rng, hard), None
 
 
-def write(out: TextIO, megabytes: float, seed: int = 1, rate: float = 0.001,
-          hard: float = 0.05) -> List[Tuple[int, str]]:
+def write(
+    out: TextIO, megabytes: float, seed: int = 1, rate: float = 0.001, hard: float = 0.05
+) -> List[Tuple[int, str]]:
     """Write about ``megabytes`` of log to ``out``; returns the labels (line the event ends on, kind)."""
     labels: List[Tuple[int, str]] = []
     line = 0
@@ -172,8 +193,9 @@ def write(out: TextIO, megabytes: float, seed: int = 1, rate: float = 0.001,
     return labels
 
 
-def make_log(megabytes: float, seed: int = 1, rate: float = 0.001,
-             hard: float = 0.05) -> Tuple[str, List[Tuple[int, str]]]:
+def make_log(
+    megabytes: float, seed: int = 1, rate: float = 0.001, hard: float = 0.05
+) -> Tuple[str, List[Tuple[int, str]]]:
     """A log in memory and its labels."""
     import io
 
@@ -188,8 +210,9 @@ def main() -> int:
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate", type=float, default=0.001, help="events per line")
-    parser.add_argument("--hard", type=float, default=0.05,
-                        help="share of noise lines written to trip a scanner")
+    parser.add_argument(
+        "--hard", type=float, default=0.05, help="share of noise lines written to trip a scanner"
+    )
     parser.add_argument("--labels", help="write the labels here (line<TAB>kind)")
     args = parser.parse_args()
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:

@@ -13,6 +13,8 @@ them through the explicit re-exports below.
 
 from __future__ import annotations
 
+import sys
+
 from connerr._version import __version__
 
 TYPE_CHECKING = False
@@ -92,22 +94,89 @@ if TYPE_CHECKING:
 
 #: the exception classes, imported from connerr.exceptions on first access
 _EXCEPTIONS = (
-    "ConnError", "ConnectionRefused", "ConnectionReset", "ConnectionAborted", "BrokenPipe", "TimedOut",
-    "HostUnreachable", "NetworkUnreachable", "NetworkDown", "NetworkReset", "HostDown", "NotConnected",
-    "AlreadyConnected", "AddressInUse", "AddressNotAvailable", "WouldBlock", "InProgress", "Interrupted",
-    "Cancelled", "Shutdown", "NameNotFound", "NameTemporaryFailure", "NameResolutionFailed", "TlsEof",
-    "TlsCertificate", "TlsProtocol", "RemoteDisconnected", "PermissionDenied", "ResourceExhausted", "Invalid",
-    "Unsupported", "Unknown",
+    "ConnError",
+    "ConnectionRefused",
+    "ConnectionReset",
+    "ConnectionAborted",
+    "BrokenPipe",
+    "TimedOut",
+    "HostUnreachable",
+    "NetworkUnreachable",
+    "NetworkDown",
+    "NetworkReset",
+    "HostDown",
+    "NotConnected",
+    "AlreadyConnected",
+    "AddressInUse",
+    "AddressNotAvailable",
+    "WouldBlock",
+    "InProgress",
+    "Interrupted",
+    "Cancelled",
+    "Shutdown",
+    "NameNotFound",
+    "NameTemporaryFailure",
+    "NameResolutionFailed",
+    "TlsEof",
+    "TlsCertificate",
+    "TlsProtocol",
+    "RemoteDisconnected",
+    "PermissionDenied",
+    "ResourceExhausted",
+    "Invalid",
+    "Unsupported",
+    "Unknown",
 )
 __all__ = [
-    "AddressInUse", "AddressNotAvailable", "AlreadyConnected", "BrokenPipe", "Cancelled", "Candidate",
-    "ConnError", "ConnectionAborted", "ConnectionRefused", "ConnectionReset", "Diagnosis", "Explanation",
-    "FaultyServer", "HostDown", "HostUnreachable", "InProgress", "Interrupted", "Invalid", "KIND_INFO",
-    "Kind", "KindInfo", "NameNotFound", "NameResolutionFailed", "NameTemporaryFailure", "NetworkDown",
-    "NetworkReset", "NetworkUnreachable", "NotConnected", "PermissionDenied", "RemoteDisconnected",
-    "ResourceExhausted", "Shutdown", "TimedOut", "TlsCertificate", "TlsEof", "TlsProtocol", "Translator",
-    "Unknown", "Unsupported", "WouldBlock", "__version__", "explain", "lookup", "native", "normalize",
-    "reference", "retryable", "should_retry", "translate",
+    "AddressInUse",
+    "AddressNotAvailable",
+    "AlreadyConnected",
+    "BrokenPipe",
+    "Cancelled",
+    "Candidate",
+    "ConnError",
+    "ConnectionAborted",
+    "ConnectionRefused",
+    "ConnectionReset",
+    "Diagnosis",
+    "Explanation",
+    "FaultyServer",
+    "HostDown",
+    "HostUnreachable",
+    "InProgress",
+    "Interrupted",
+    "Invalid",
+    "KIND_INFO",
+    "Kind",
+    "KindInfo",
+    "NameNotFound",
+    "NameResolutionFailed",
+    "NameTemporaryFailure",
+    "NetworkDown",
+    "NetworkReset",
+    "NetworkUnreachable",
+    "NotConnected",
+    "PermissionDenied",
+    "RemoteDisconnected",
+    "ResourceExhausted",
+    "Shutdown",
+    "TimedOut",
+    "TlsCertificate",
+    "TlsEof",
+    "TlsProtocol",
+    "Translator",
+    "Unknown",
+    "Unsupported",
+    "WouldBlock",
+    "__version__",
+    "explain",
+    "lookup",
+    "native",
+    "normalize",
+    "reference",
+    "retryable",
+    "should_retry",
+    "translate",
 ]
 # -- end of generated exports
 
@@ -118,9 +187,8 @@ def __getattr__(name: str) -> Any:
     module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError(f"module 'connerr' has no attribute {name!r}")
-    import importlib
-
-    module = importlib.import_module(module_name)
+    __import__(module_name)  # importlib.import_module would cost its own import on the first call
+    module = sys.modules[module_name]
     value = module if module_name == f"connerr.{name}" else getattr(module, name)
     globals()[name] = value
     return value

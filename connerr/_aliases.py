@@ -48,8 +48,7 @@ def _load() -> None:
     tokens: Dict[str, List[Alias]] = {}
     messages: Dict[str, List[Alias]] = {}
     for alias, typ, name, kind, platform, number, phase, runtime, source in _fastindex.get().aliases:
-        row = Alias(alias, typ, name, kind, platform, int(number) if number else None, phase, runtime,
-                    source)
+        row = Alias(alias, typ, name, kind, platform, int(number) if number else None, phase, runtime, source)
         if typ in ("message", "wrapper-message"):
             messages.setdefault(normalize_message(alias), []).append(row)
         else:

@@ -3,11 +3,14 @@
 A bare code or name is the commonest query, and rendering its answer costs most of the command's
 start-up: the ``Kind`` enum, the explain module, the tables. ``setup.py`` runs ``python -m
 connerr._answers PATH`` at build time, which renders every code name and every non-negative number of
-the code table, and every runtime code name, through the full path (:func:`run_explain`), plain and in
-colour, into ``connerr/data/answers.bin``: one source of truth, the same code and tables.
-``connerr explain QUERY`` with nothing else prints the stored answer when there is one; anything else
-(another spelling, ``--json``, ``--platform``, a checkout without the file) takes the full path.
-``tests/test_answers.py`` checks every stored answer is byte-identical to the full path.
+the code table, and every runtime code name, through the full path's own function
+(:func:`connerr._explain_cli.query_answer`) into ``connerr/data/answers.bin``: one source of truth, the
+same code and tables. What is stored is the answer's rows, not its text: :func:`lookup` lays them out
+with :func:`connerr._cli_common.layout` at the output's width and in colour or not, as the full path
+does, so the stored answer serves every terminal. ``connerr explain QUERY`` with nothing else prints
+the stored answer when there is one; anything else (another spelling, ``-v``, ``--json``,
+``--platform``, a checkout without the file) takes the full path. ``tests/test_answers.py`` checks
+every stored answer is byte-identical to the full path.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import os
 import sys
 
+from connerr._cli_common import layout
 from connerr._data import DATA_DIR
 
 TYPE_CHECKING = False
@@ -24,13 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["FILE", "build", "lookup", "queries"]
 
 FILE = os.path.join(DATA_DIR, "answers.bin")
-#: the file: 8 bytes (the index's size, little-endian), the index (marshal: query -> (offset, plain
-#: size, colour size)), then the answers, each a zlib-compressed marshal of (stdout, stderr, code)
+#: the file: 8 bytes (the index's size, little-endian), the index (marshal: query -> (offset, size)),
+#: then the answers, each a zlib-compressed marshal of (rows, stderr, code)
 _HEADER = 8
 
 
-def lookup(query: str, color: bool, path: str = FILE) -> Optional[Tuple[str, str, int]]:
-    """The stored (stdout, stderr, exit code) of ``connerr explain QUERY``, or None."""
+def lookup(query: str, color: bool, width: int, path: str = FILE) -> Optional[Tuple[str, str, int]]:
+    """The stored (stdout, stderr, exit code) of ``connerr explain QUERY`` at ``width``, or None."""
     import marshal
     import zlib
 
@@ -40,13 +44,14 @@ def lookup(query: str, color: bool, path: str = FILE) -> Optional[Tuple[str, str
             entry = marshal.loads(f.read(size)).get(query)
             if entry is None:
                 return None
-            offset, plain, colored = entry
-            f.seek(_HEADER + size + offset + (plain if color else 0))
-            data = f.read(colored if color else plain)
-        out, err, code = marshal.loads(zlib.decompress(data))
+            offset, length = entry
+            f.seek(_HEADER + size + offset)
+            data = f.read(length)
+        rows, err, code = marshal.loads(zlib.decompress(data))
+        out = layout(rows, width, color)
     except (OSError, EOFError, ValueError, TypeError, KeyError, zlib.error):
         return None
-    return str(out), str(err), int(code)
+    return out, str(err), int(code)
 
 
 def queries() -> List[str]:
@@ -54,13 +59,15 @@ def queries() -> List[str]:
     from connerr import _fastindex
 
     ix = _fastindex.get()
-    numbers = {number for by_platform in ix.numbers.values() for number in by_platform.values()
-               if number >= 0}
+    numbers = {
+        number for by_platform in ix.numbers.values() for number in by_platform.values() if number >= 0
+    }
     return sorted(ix.code_names) + [str(n) for n in sorted(numbers)]
 
 
-def render(query: str, color: bool) -> Tuple[str, str, int]:
-    """What the full path prints for ``connerr explain QUERY`` (stdout, stderr, exit code)."""
+def render(query: str, color: bool, width: int) -> Tuple[str, str, int]:
+    """What the full path prints for ``connerr explain QUERY`` at ``COLUMNS=width`` (stdout, stderr,
+    exit code)."""
     import io
     from contextlib import redirect_stderr, redirect_stdout
     from types import SimpleNamespace
@@ -72,12 +79,14 @@ def render(query: str, color: bool) -> Tuple[str, str, int]:
             return color
 
     out, err = Terminal(), io.StringIO()
-    hidden = {name: os.environ.pop(name) for name in ("NO_COLOR", "TERM") if name in os.environ}
+    hidden = {name: os.environ.pop(name) for name in ("NO_COLOR", "TERM", "COLUMNS") if name in os.environ}
+    os.environ["COLUMNS"] = str(width)
     try:
         with redirect_stdout(out), redirect_stderr(err):
-            args = SimpleNamespace(query=[query], platform=None, json=False)
+            args = SimpleNamespace(query=[query], platform=None, json=False, verbose=False)
             code = _explain_cli.run_explain(args)  # type: ignore[arg-type]
     finally:
+        del os.environ["COLUMNS"]
         os.environ.update(hidden)
     return out.getvalue(), err.getvalue(), int(code)
 
@@ -87,12 +96,14 @@ def build(path: str) -> int:
     import marshal
     import zlib
 
-    index: Dict[str, Tuple[int, int, int]] = {}
+    from connerr._explain_cli import query_answer
+
+    index: Dict[str, Tuple[int, int]] = {}
     blob = bytearray()
     for query in queries():
-        plain, colored = (zlib.compress(marshal.dumps(render(query, color)), 9) for color in (False, True))
-        index[query] = (len(blob), len(plain), len(colored))
-        blob += plain + colored
+        data = zlib.compress(marshal.dumps(query_answer(query, None, False)), 9)
+        index[query] = (len(blob), len(data))
+        blob += data
     header = marshal.dumps(index)
     with open(path + ".tmp", "wb") as f:
         f.write(len(header).to_bytes(_HEADER, "little") + header + bytes(blob))

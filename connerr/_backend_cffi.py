@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import Tuple
 
 from connerr._native import ffi as _ffi
 from connerr._native import lib as _lib
@@ -15,6 +14,10 @@ from connerr._native_types import (
     check_timeout,
     host_bytes,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Tuple
 
 _BUF = 1024
 

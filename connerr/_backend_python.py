@@ -48,10 +48,16 @@ def _domain(name: str) -> str:
 
 def constants() -> Tuple[Constant, ...]:
     """Codes from :mod:`errno` and the ``EAI_*`` names of :mod:`socket`."""
-    found = [Constant(_domain(name), name, number) for name, number in vars(errno).items()
-             if name.startswith(("E", "WSA")) and isinstance(number, int)]
-    found += [Constant("eai", name, number) for name, number in vars(socket).items()
-              if name.startswith("EAI_") and isinstance(number, int)]
+    found = [
+        Constant(_domain(name), name, number)
+        for name, number in vars(errno).items()
+        if name.startswith(("E", "WSA")) and isinstance(number, int)
+    ]
+    found += [
+        Constant("eai", name, number)
+        for name, number in vars(socket).items()
+        if name.startswith("EAI_") and isinstance(number, int)
+    ]
     return tuple(sorted(found))
 
 

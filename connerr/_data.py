@@ -72,6 +72,18 @@ def cached(table: str, sources: Tuple[str, ...], build: Callable[[], Any]) -> An
     ``PYTHONDONTWRITEBYTECODE``), atomically, and silently skipped where it cannot be written; any
     mismatch or damage falls back to parsing.
     """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # loading builds many containers and no cycles: collections would only cost time
+    try:
+        return _cached(table, sources, build)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _cached(table: str, sources: Tuple[str, ...], build: Callable[[], Any]) -> Any:
     import marshal
 
     directory = cache_dir()

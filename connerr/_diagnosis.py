@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import pickle
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, Dict, Optional, Tuple
-
 from connerr.taxonomy import DIAGNOSIS_PHASES, Kind
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dataclasses import Field
+    from typing import Any, Callable, ClassVar, Dict, NoReturn, Optional, Tuple
 
 __all__ = ["DIAGNOSIS_PHASES", "EVIDENCE", "Diagnosis", "type_name"]
 
@@ -14,10 +15,41 @@ __all__ = ["DIAGNOSIS_PHASES", "EVIDENCE", "Diagnosis", "type_name"]
 #: standard-library exception type, a library's wrapper type, the message text, or nothing.
 EVIDENCE: Tuple[str, ...] = ("winerror", "errno", "type", "wrapper", "message", "none")
 
+#: fields that neither equality, hashing nor repr look at: the exceptions themselves
+_HIDDEN = frozenset({"original", "source"})
 
-@dataclass(frozen=True)
+
+class _DataclassMetadata:
+    """``__dataclass_fields__``/``__dataclass_params__``, built on first use: ``dataclasses`` (with
+    the ``inspect`` it imports) costs more than the first :func:`connerr.normalize` may."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        import dataclasses
+        import inspect
+
+        parameters = inspect.signature(owner.__init__).parameters  # type: ignore[misc]
+
+        def spec(name: str) -> Tuple[str, Any, Any]:
+            shown = name not in _HIDDEN
+            default = parameters[name].default
+            given = {} if default is inspect.Parameter.empty else {"default": default}
+            return name, owner.__annotations__[name], dataclasses.field(compare=shown, repr=shown, **given)
+
+        shape = dataclasses.make_dataclass(owner.__name__, [spec(name) for name in FIELD_NAMES], frozen=True)
+        for attribute in ("__dataclass_fields__", "__dataclass_params__"):
+            setattr(owner, attribute, getattr(shape, attribute))
+        return getattr(owner, self.name)
+
+
 class Diagnosis:
-    """What went wrong, independent of OS and library."""
+    """What went wrong, independent of OS and library.
+
+    A frozen dataclass (``dataclasses.fields``, ``replace`` and ``asdict`` work on it), written out
+    by hand so that the first :func:`connerr.normalize` does not import :mod:`dataclasses`.
+    """
 
     kind: Kind
     #: code name ("WSAECONNABORTED", "ECONNRESET", "EAI_NONAME") when a code decided or was seen
@@ -31,37 +63,132 @@ class Diagnosis:
     notes: Tuple[str, ...]
     retry: str
     side: str
-    original: BaseException = field(compare=False, repr=False)
-    phase: str = "any"
+    original: BaseException
+    phase: str
     #: what decided the kind: one of :data:`EVIDENCE`
-    evidence: str = "none"
+    evidence: str
     #: the library whose wrapper was recognised (urllib3, requests, httpx, ...), if any
-    library: Optional[str] = None
+    library: Optional[str]
     #: dotted type name of ``original``
-    exception: str = ""
+    exception: str
     #: the exception in the chain that decided the kind (``original`` or one of its causes)
-    source: Optional[BaseException] = field(default=None, compare=False, repr=False)
+    source: Optional[BaseException]
+
+    #: the fields in order, as ``Diagnosis(...)`` takes them
+    __match_args__ = (
+        "kind",
+        "name",
+        "number",
+        "domain",
+        "platform",
+        "message",
+        "notes",
+        "retry",
+        "side",
+        "original",
+        "phase",
+        "evidence",
+        "library",
+        "exception",
+        "source",
+    )
+    if TYPE_CHECKING:
+        __dataclass_fields__: ClassVar[Dict[str, Field[Any]]]
+    else:
+        __dataclass_fields__ = _DataclassMetadata()
+        __dataclass_params__ = _DataclassMetadata()
+
+    def __init__(  # noqa: PLR0917
+        self,
+        kind: Kind,
+        name: Optional[str],
+        number: Optional[int],
+        domain: Optional[str],
+        platform: Optional[str],
+        message: str,
+        notes: Tuple[str, ...],
+        retry: str,
+        side: str,
+        original: BaseException,
+        phase: str = "any",
+        evidence: str = "none",
+        library: Optional[str] = None,
+        exception: str = "",
+        source: Optional[BaseException] = None,
+    ) -> None:
+        self.__dict__.update(
+            kind=kind,
+            name=name,
+            number=number,
+            domain=domain,
+            platform=platform,
+            message=message,
+            notes=notes,
+            retry=retry,
+            side=side,
+            original=original,
+            phase=phase,
+            evidence=evidence,
+            library=library,
+            exception=exception,
+            source=source,
+        )
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        _frozen(name)
+
+    def __delattr__(self, name: str) -> NoReturn:
+        _frozen(name)
+
+    def _compared(self) -> Tuple[Any, ...]:
+        values = self.__dict__
+        return tuple(values[name] for name in _SHOWN)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Diagnosis)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        values = self.__dict__
+        shown = ", ".join(f"{name}={values[name]!r}" for name in _SHOWN)
+        return f"{type(self).__qualname__}({shown})"
 
     def to_dict(self) -> Dict[str, Any]:
         """A JSON-ready dict (exceptions appear as their type names)."""
         out: Dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "kind":
+        for name in FIELD_NAMES:
+            value = self.__dict__[name]
+            if name == "kind":
                 value = self.kind.value
-            elif f.name == "notes":
+            elif name == "notes":
                 value = list(value)
             elif isinstance(value, BaseException):
                 value = type_name(value)
-            out[f.name] = value
+            out[name] = value
         return out
 
     def __reduce__(self) -> Tuple[Callable[..., Diagnosis], Tuple[Any, ...]]:
         # Exceptions from libraries are not always picklable (they hold requests, sockets...):
         # keep the diagnosis picklable by replacing those with a plain stand-in.
-        safe = replace(self, original=_picklable(self.original),
-                       source=None if self.source is None else _picklable(self.source))
-        return (_rebuild, tuple(getattr(safe, f.name) for f in fields(safe)))
+        values = dict(self.__dict__)
+        values["original"] = _picklable(self.original)
+        values["source"] = None if self.source is None else _picklable(self.source)
+        return (_rebuild, tuple(values[name] for name in FIELD_NAMES))
+
+
+FIELD_NAMES: Tuple[str, ...] = Diagnosis.__match_args__
+_SHOWN: Tuple[str, ...] = tuple(name for name in FIELD_NAMES if name not in _HIDDEN)
+
+
+def _frozen(name: str) -> NoReturn:
+    from dataclasses import FrozenInstanceError
+
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 def _rebuild(*values: Any) -> Diagnosis:
@@ -79,6 +206,8 @@ def type_name(exc: BaseException) -> str:
 def _picklable(exc: BaseException) -> BaseException:
     """``exc`` if it survives a pickle round trip, else a plain ``Exception`` naming it (a library's
     exception can hold sockets, or have an ``__init__`` that its own ``args`` do not fit)."""
+    import pickle
+
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:

@@ -32,14 +32,23 @@ class RuntimeDomain(NamedTuple):
 
 
 RUNTIME_DOMAINS: Tuple[RuntimeDomain, ...] = (
-    RuntimeDomain("libuv", "libuv (Node.js)", "UV_",
-                  "negative; on Unix minus the OS errno, on Windows (and for codes the OS lacks) libuv's own",
-                  "node"),
+    RuntimeDomain(
+        "libuv",
+        "libuv (Node.js)",
+        "UV_",
+        "negative; on Unix minus the OS errno, on Windows (and for codes the OS lacks) libuv's own",
+        "node",
+    ),
     RuntimeDomain("curl", "curl / libcurl", "CURLE_", "CURLcode, the curl tool's exit status", "curl"),
     RuntimeDomain("chromium", "Chromium net stack", "ERR_", "negative net::Error", "chromium"),
     RuntimeDomain("grpc", "gRPC", "", "grpc::StatusCode", "grpc"),
-    RuntimeDomain("dotnet", ".NET System.Net.Sockets.SocketError", "",
-                  "the Winsock code on every OS (SocketException.NativeErrorCode is the OS's own)", "dotnet"),
+    RuntimeDomain(
+        "dotnet",
+        ".NET System.Net.Sockets.SocketError",
+        "",
+        "the Winsock code on every OS (SocketException.NativeErrorCode is the OS's own)",
+        "dotnet",
+    ),
     RuntimeDomain("mysql", "MySQL client", "CR_", "client error (errmsg.h)", "mysql"),
 )
 

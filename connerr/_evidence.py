@@ -12,15 +12,31 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
-__all__ = ["FULL_WIDTH", "Evidence", "NumberHint", "PhraseHit", "find_phrases", "fold", "from_first_word",
-           "number_before", "phrase_key", "scan", "word_keys"]
+__all__ = [
+    "FULL_WIDTH",
+    "Evidence",
+    "NumberHint",
+    "PhraseHit",
+    "find_phrases",
+    "fold",
+    "from_first_word",
+    "number_before",
+    "phrase_key",
+    "scan",
+    "word_keys",
+]
 
 _TAG = r"\[(?P<tag>WinError|Errno|errno)[ \t]{0,3}(?P<tagnum>-?\d{1,12})\]"
 _SHORT = 4096
 _IDENT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_."
 # a number counts only right after a word that says what it is; found with str.find (fast, linear)
-_CONTEXT_WORDS = (("winerror", "winerror"), ("errno", "errno"), ("error", "error"), ("err", "error"),
-                  ("code", "error"))
+_CONTEXT_WORDS = (
+    ("winerror", "winerror"),
+    ("errno", "errno"),
+    ("error", "error"),
+    ("err", "error"),
+    ("code", "error"),
+)
 #: "HTTP code 500", "exit code 2", "status code 404": a status, never an error code; "?code=4821",
 #: "&error=2": a URL's query parameter
 _NOT_A_CODE_BEFORE = ("http ", "exit ", "status ", "response ", "return ", "?", "&")
@@ -37,12 +53,14 @@ class _Patterns:
         self.token = re.compile(_TAG + r"|(?P<ident>\b[A-Za-z_]\w*)")
         self.token_log = re.compile(
             _TAG + r"|(?P<ident>\b(?:E[A-Z0-9_]{2,}|WSA\w+|UV_\w+|[A-Z][a-z0-9]+[A-Z]\w*"
-            r"|[A-Z]{2,}[a-z]\w*|[A-Z]+_[A-Z_]+|gaierror|herror|timeout)\b)")
+            r"|[A-Z]{2,}[a-z]\w*|[A-Z]+_[A-Z_]+|gaierror|herror|timeout)\b)"
+        )
         self.number_at = re.compile(r"[ \t]{0,2}[=:#]?[ \t]{0,2}(-?(?:0[xX][0-9A-Fa-f]{1,16}|\d{1,12}))\b")
         # an OSError-style repr's arguments: (errno, 'strerror'[, filename, winerror[, filename2]])
         self.repr_args = re.compile(
             r"\((-?\d{1,12}), ?(['\"])([^'\"\n]{0,400})\2"
-            r"(?:, ?(?:None|'[^'\n]{0,300}'), ?(-?\d{1,12}|None))?")
+            r"(?:, ?(?:None|'[^'\n]{0,300}'), ?(-?\d{1,12}|None))?"
+        )
         self.word = re.compile(r"\w+")
         self.number_before = re.compile(r"\((-?\d{1,5})(?:: ?| [\"'])$")
         self.next_word = re.compile(r"\W{1,3}(\w+)")
@@ -57,7 +75,9 @@ def _re() -> _Patterns:
         _compiled = _Patterns()
     return _compiled
 
+
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
 
 class NumberHint:
     """A number and what the text around it says it is."""
@@ -144,8 +164,8 @@ def scan(text: str, log: bool = False) -> Evidence:
         if ident:
             module = ""
             if start and text[start - 1] == ".":
-                before = text[max(0, start - 80):start - 1]
-                module = before[len(before.rstrip(_IDENT_CHARS)):]
+                before = text[max(0, start - 80) : start - 1]
+                module = before[len(before.rstrip(_IDENT_CHARS)) :]
             ev.names.append((ident, module, start))
             end = m.end()
             if text.startswith("(", end) and ident[:1].isupper():
@@ -166,13 +186,19 @@ def _context_numbers(ev: Evidence, low: str) -> None:
             end = pos + size
             before = low[pos - 1] if pos else " "
             # "[Errno 104]" and "[WinError 10053]" are read as tags already
-            if (not before.isalnum() and before != "[" and not low[end:end + 1].isalpha()
-                    and not low[max(0, pos - 9):pos].endswith(_NOT_A_CODE_BEFORE)):
+            if (
+                not before.isalnum()
+                and before != "["
+                and not low[end : end + 1].isalpha()
+                and not low[max(0, pos - 9) : pos].endswith(_NOT_A_CODE_BEFORE)
+            ):
                 m = number_at.match(low, end)
                 if m is not None:
                     parsed = _int(m.group(1))
                     if parsed is not None:
-                        ctx = "os_error" if word == "error" and low[max(0, pos - 3):pos] == "os " else context
+                        ctx = (
+                            "os_error" if word == "error" and low[max(0, pos - 3) : pos] == "os " else context
+                        )
                         if parsed > 0xFFFF and (parsed & 0xFFFF0000) == 0x80070000:
                             parsed, ctx = parsed & 0xFFFF, "hresult"
                         ev.numbers.append(NumberHint(parsed, ctx, pos))
@@ -235,13 +261,13 @@ def word_keys(low: str) -> Set[str]:
 def from_first_word(phrase: str) -> str:
     """The phrase from its first word on (quotes and brackets before it dropped)."""
     m = _re().word.search(phrase)
-    return phrase[m.start():] if m else phrase
+    return phrase[m.start() :] if m else phrase
 
 
 def number_before(text: str, pos: int) -> Optional[int]:
     """The number that opens a parenthesis right before a message: nginx's ``(111: Connection
     refused)``, MySQL's ``(111 "Connection refused")``; None if there is none."""
-    head = text[max(0, pos - 16):pos]
+    head = text[max(0, pos - 16) : pos]
     m = _re().number_before.search(head)
     return int(m.group(1)) if m else None
 
@@ -265,11 +291,14 @@ def _is_strong(low: str, start: int, end: int, original: Optional[str] = None) -
     if nxt in _BOUNDARY_AFTER:
         return True
     if nxt == " ":
-        rest = low[end + 1:end + 3]
+        rest = low[end + 1 : end + 3]
         # "... refused (", "... refused - connect(2)", "... refused Is the server running": a new
         # sentence starts with a capital letter (``low`` is folded: read the original case)
-        return (rest[:1] in ("(", "", "-") or rest[:1] in _BOUNDARY_AFTER
-                or (original is not None and original[end + 1:end + 2].isupper()))
+        return (
+            rest[:1] in ("(", "", "-")
+            or rest[:1] in _BOUNDARY_AFTER
+            or (original is not None and original[end + 1 : end + 2].isupper())
+        )
     return False
 
 
@@ -345,8 +374,7 @@ def literal_trie(words: Iterable[Any], atom: Callable[[Any], Any], empty: Any) -
     starts, shaped as a trie so the engine branches unit by unit instead of trying each word in turn.
     ``atom`` gives the expression of one unit (a character, or a byte's value); ``empty`` is ``""``
     or ``b""``. The match stops where the first word ends: where a word starts is all it tells."""
-    open_, bar, close = ((b"(?:", b"|", b")") if isinstance(empty, bytes)
-                         else ("(?:", "|", ")"))  # type: Tuple[Any, Any, Any]
+    open_, bar, close = (b"(?:", b"|", b")") if isinstance(empty, bytes) else ("(?:", "|", ")")  # type: Tuple[Any, Any, Any]
     trie: Dict[Any, Any] = {}
     for word in words:
         node = trie

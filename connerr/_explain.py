@@ -28,9 +28,19 @@ else:
 __all__ = ["Candidate", "Explanation", "Summary", "explain", "signature"]
 
 #: how much a number counts, by what the text around it said it is
-_NUMBER_WEIGHT = {"winerror": 10.0, "repr_winerror": 10.0, "hresult": 9.0, "errno": 8.0,
-                  "repr_errno": 8.0, "gai": 8.0, "os": 8.0, "os_error": 7.0, "error": 5.0, "bare": 4.0,
-                  "hex": 4.0}
+_NUMBER_WEIGHT = {
+    "winerror": 10.0,
+    "repr_winerror": 10.0,
+    "hresult": 9.0,
+    "errno": 8.0,
+    "repr_errno": 8.0,
+    "gai": 8.0,
+    "os": 8.0,
+    "os_error": 7.0,
+    "error": 5.0,
+    "bare": 4.0,
+    "hex": 4.0,
+}
 #: a runtime's own code read where a recogniser says it is (``curl: (7)``, ``errno: -4077``)
 _RUNTIME_NUMBER = 12.0
 #: a runtime's code, when the text names it, is the answer: the OS error it carries refines its kind
@@ -44,6 +54,9 @@ _NAME, _ALIAS_NAME, _CLASS_NAME, _KIND_ONLY, _KIND_VOTE = 9.0, 7.0, 3.0, 6.0, 4.
 _STRONG, _WEAK = 7.0, 4.0
 _NETWORK_BONUS = 1.0
 _MAX_CANDIDATES = 12
+#: a query of this many plain words at most (``connection reset``, ``name resolution``) that names
+#: no code is also looked for inside the known messages, and joined by ``_`` among the kinds
+_PLAIN_WORDS = 6
 #: the default of mapping fields (read-only, so one shared instance is safe)
 _NO_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
@@ -92,14 +105,29 @@ class Candidate(NamedTuple):
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form (the keys of `connerr explain --json`)."""
         return {
-            "name": self.name, "number": self.number, "domain": self.domain, "platform": self.platform,
-            "kind": self.kind.value, "exception": self.exception, "message": self.message,
-            "notes": list(self.notes), "retry": self.retry, "confidence": self.confidence,
-            "side": self.side, "phase": self.phase, "meaning": self.meaning,
-            "platforms": list(self.platforms), "numbers": dict(self.numbers),
-            "python_errno": self.python_errno, "winerror": self.winerror, "anchors": dict(self.anchors),
-            "variant": self.variant, "reasons": list(self.reasons), "os_code": self.os_code,
-            "language": self.language, "localized": self.localized,
+            "name": self.name,
+            "number": self.number,
+            "domain": self.domain,
+            "platform": self.platform,
+            "kind": self.kind.value,
+            "exception": self.exception,
+            "message": self.message,
+            "notes": list(self.notes),
+            "retry": self.retry,
+            "confidence": self.confidence,
+            "side": self.side,
+            "phase": self.phase,
+            "meaning": self.meaning,
+            "platforms": list(self.platforms),
+            "numbers": dict(self.numbers),
+            "python_errno": self.python_errno,
+            "winerror": self.winerror,
+            "anchors": dict(self.anchors),
+            "variant": self.variant,
+            "reasons": list(self.reasons),
+            "os_code": self.os_code,
+            "language": self.language,
+            "localized": self.localized,
         }
 
 
@@ -137,10 +165,16 @@ class Explanation(NamedTuple):
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form (what `connerr explain --json` prints)."""
-        return {"query": self.query, "candidates": [c.to_dict() for c in self.candidates],
-                "ambiguous": self.ambiguous, "platform": self.platform,
-                "platform_hints": dict(self.platform_hints), "runtime": self.runtime,
-                "runtime_name": self.runtime_name, "runtimes": list(self.runtimes)}
+        return {
+            "query": self.query,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "ambiguous": self.ambiguous,
+            "platform": self.platform,
+            "platform_hints": dict(self.platform_hints),
+            "runtime": self.runtime,
+            "runtime_name": self.runtime_name,
+            "runtimes": list(self.runtimes),
+        }
 
 
 def explain(text: str, platform: Optional[str] = None) -> Explanation:
@@ -190,6 +224,32 @@ def _phrases() -> Dict[str, List[str]]:
     return _phrase_index
 
 
+_message_word_index: Optional[Dict[str, Tuple[int, List[str]]]] = None
+
+
+def _message_words() -> Dict[str, Tuple[int, List[str]]]:
+    """The words of each known message, one space apart and one space each side (for a whole-word
+    search) -> how many words, and the messages (as :attr:`FastIndex.texts` keys them)."""
+    global _message_word_index
+    if _message_word_index is None:
+        word = _evidence._re().word
+        index: Dict[str, Tuple[int, List[str]]] = {}
+        for text in _fastindex.get().texts:
+            words = word.findall(text)
+            index.setdefault(f" {' '.join(words)} ", (len(words), []))[1].append(text)
+        _message_word_index = index
+    return _message_word_index
+
+
+def _plain_words(text: str) -> Optional[List[str]]:
+    """The words of a query of 2 to :data:`_PLAIN_WORDS` plain words (letters, hyphens, apostrophes),
+    folded; None for anything else."""
+    if not all(ch.isalpha() or ch in " -'" for ch in text.strip()):
+        return None
+    words = _evidence._re().word.findall(_evidence.fold(text))
+    return words if 2 <= len(words) <= _PLAIN_WORDS else None
+
+
 def _outermost(hits: List[_evidence.PhraseHit]) -> List[_evidence.PhraseHit]:
     """The phrases not inside a longer one found: ENFILE's text contains EMFILE's."""
     kept: List[_evidence.PhraseHit] = []
@@ -233,11 +293,22 @@ def _class_rules(token: str, module: str) -> List[_rules.TypeRule]:
 
 # -- ranking ---------------------------------------------------------------------------------------
 
+
 class _Entry:
     """Evidence for one (domain, name) — or one kind when no code is known — per platform."""
 
-    __slots__ = ("alias_message", "domain", "exception", "kind", "localized", "name", "numbers", "reasons",
-                 "scores", "variant")
+    __slots__ = (
+        "alias_message",
+        "domain",
+        "exception",
+        "kind",
+        "localized",
+        "name",
+        "numbers",
+        "reasons",
+        "scores",
+        "variant",
+    )
 
     def __init__(self, domain: str, name: str, kind: str) -> None:
         self.domain, self.name, self.kind = domain, name, kind
@@ -303,7 +374,7 @@ class _Ranker:
     def _add_runtime_number(self, domain: str, value: int, weight: float, reason: str) -> bool:
         """A number a recogniser says is a code of a runtime's domain."""
         found = False
-        for (dom, name) in self.ix.runtime_codes:
+        for dom, name in self.ix.runtime_codes:
             if dom != domain:
                 continue
             numbers = self.ix.runtime_numbers(domain, name)
@@ -475,8 +546,10 @@ class _Ranker:
 
     def _variant(self, alias: _aliases.Alias) -> None:
         """A runtime's own text or code for a code name: its platform, number or kind differ."""
-        domain = next((d for d in DOMAINS if (alias.platform or "linux") in
-                       self.ix.numbers.get((d, alias.name), {})), "errno")
+        domain = next(
+            (d for d in DOMAINS if (alias.platform or "linux") in self.ix.numbers.get((d, alias.name), {})),
+            "errno",
+        )
         defined = self.ix.numbers.get((domain, alias.name), {})
         entry = self._entry(domain, alias.name, alias.runtime)
         if alias.kind:
@@ -508,6 +581,29 @@ class _Ranker:
                 w = weight * (0.5 if fld in ("title", "description") else 1.0)
                 self._printed(msgset, domain, name, w, f"{msgset} text")
         self._localized()
+
+    def _words(self, words: List[str]) -> None:
+        """Plain words that named no code: every known message with these words in this order counts
+        (less the more other words it has), and the words joined by ``_`` may name a kind, whose
+        codes then count as the kind's name would make them."""
+        joined = " ".join(words)
+        kind = "_".join(words)
+        if kind in {k.value for k in Kind}:
+            self.kind_votes[kind] = self.kind_votes.get(kind, 0.0) + _KIND_VOTE
+            codes = [
+                self._add_name(name, _CLASS_NAME, f"kind {kind}")
+                for name, (row_kind, _reason) in self.ix.kinds.items()
+                if row_kind == kind
+            ]
+            if not any(codes):
+                self._add_kind(kind, _KIND_ONLY, f"words {joined}")
+        needle = f" {joined} "
+        for padded, (size, texts) in _message_words().items():
+            if needle in padded:
+                weight = _WEAK * len(words) / size
+                for text in texts:
+                    for msgset, domain, name, _field, _text in self.ix.texts[text]:
+                        self._printed(msgset, domain, name, weight, f"words in {msgset} text")
 
     def _worded(self, hit: _evidence.PhraseHit) -> bool:
         """The phrase lies inside a runtime's wording a recogniser already read."""
@@ -570,6 +666,10 @@ class _Ranker:
         self._names(ev)
         if not _code_only(self.text, ev, bool(self.entries)):
             self._messages()
+        if not any(entry.domain for entry in self.entries.values()):
+            words = _plain_words(self.text)
+            if words:
+                self._words(words)
         ev.numbers.extend(h for h in self.wrapped if all(n.pos != h.pos for n in ev.numbers))
         self._numbers(ev)  # last: a runtime variant's own number must be known first
         hints = dict(ev.hints)
@@ -584,10 +684,17 @@ class _Ranker:
                 scored.append(result)
         # a runtime's own code first (the layer that printed the error; of two, the one the text
         # gave first), then by weight of evidence
-        order = {id(entry): i for i, entry in enumerate(self.entries.values())
-                 if entry.domain in _RUNTIME_IDS}
-        scored.sort(key=lambda item: (item[3].domain not in _RUNTIME_IDS, -item[0],
-                                      order.get(id(item[3]), 0), item[3].name))
+        order = {
+            id(entry): i for i, entry in enumerate(self.entries.values()) if entry.domain in _RUNTIME_IDS
+        }
+        scored.sort(
+            key=lambda item: (
+                item[3].domain not in _RUNTIME_IDS,
+                -item[0],
+                order.get(id(item[3]), 0),
+                item[3].name,
+            )
+        )
         scored = _drop_redundant_kinds(scored)
         ambiguous = _ambiguous(scored, self.bare)
         limit = 40 if self.bare else _MAX_CANDIDATES
@@ -597,14 +704,23 @@ class _Ranker:
         weights = [math.exp(((top if i == 0 else s[0]) - top) / 2.0) for i, s in enumerate(scored)]
         total = sum(weights) or 1.0
         inner = _inner(scored, hints, self.forced)
-        candidates = tuple(self._candidate(entry, platform, group, round(w / total, 3), inner)
-                           for (_s, platform, group, entry), w in zip(scored, weights))
+        candidates = tuple(
+            self._candidate(entry, platform, group, round(w / total, 3), inner)
+            for (_s, platform, group, entry), w in zip(scored, weights)
+        )
         best_platform = candidates[0].platform if candidates else None
-        return Explanation(self.text, candidates, ambiguous, best_platform,
-                           {k: round(v, 2) for k, v in hints.items()}, tuple(self.runtimes))
+        return Explanation(
+            self.text,
+            candidates,
+            ambiguous,
+            best_platform,
+            {k: round(v, 2) for k, v in hints.items()},
+            tuple(self.runtimes),
+        )
 
-    def _score(self, entry: _Entry, hints: Dict[str, float],
-               posix: bool) -> Optional[Tuple[float, Optional[str], Tuple[str, ...], _Entry]]:
+    def _score(
+        self, entry: _Entry, hints: Dict[str, float], posix: bool
+    ) -> Optional[Tuple[float, Optional[str], Tuple[str, ...], _Entry]]:
         if not entry.domain:
             raw = entry.scores.get("", 0.0)
             if self.forced:
@@ -631,12 +747,18 @@ class _Ranker:
             return None
         total, raw, platform = best
         number = entry.numbers.get(platform)
-        group = tuple(p for p in PLATFORMS if entry.scores.get(p) == raw and entry.numbers.get(p) == number
-                      and (not self.forced or p == self.forced))
+        group = tuple(
+            p
+            for p in PLATFORMS
+            if entry.scores.get(p) == raw
+            and entry.numbers.get(p) == number
+            and (not self.forced or p == self.forced)
+        )
         return total, platform, group, entry
 
-    def _candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
-                   confidence: float, inner: _Inner) -> Candidate:
+    def _candidate(
+        self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...], confidence: float, inner: _Inner
+    ) -> Candidate:
         if entry.domain in _RUNTIME_IDS:
             return self._runtime_candidate(entry, platform, group, confidence, inner)
         kind = _kind_of(entry.kind)
@@ -649,13 +771,33 @@ class _Ranker:
             exception = self.classes.get(kind.value) or kind.builtin
             message = entry.alias_message or kind.meaning
             notes.extend(_notes_for(f"kind:{kind}", platform))
-            return Candidate(None, None, None, platform, kind, exception, message, tuple(notes), retry,
-                             confidence, kind.side, phase, kind.meaning, group, {}, None, None, {},
-                             None, tuple(entry.reasons))
+            return Candidate(
+                None,
+                None,
+                None,
+                platform,
+                kind,
+                exception,
+                message,
+                tuple(notes),
+                retry,
+                confidence,
+                kind.side,
+                phase,
+                kind.meaning,
+                group,
+                {},
+                None,
+                None,
+                {},
+                None,
+                tuple(entry.reasons),
+            )
         assert platform is not None
         number = entry.numbers.get(platform)
         exception, python_errno, winerror, shown_name, shown_domain = _python_view(
-            platform, entry.domain, entry.name, number)
+            platform, entry.domain, entry.name, number
+        )
         message = entry.alias_message or self.ix.message(platform, shown_domain, shown_name) or ""
         reason = self.ix.kinds.get(entry.name, ("", ""))[1]
         if reason:
@@ -663,15 +805,39 @@ class _Ranker:
         notes.extend(_notes_for(entry.name, platform))
         row = self.ix.anchors.get(shown_name) or self.ix.anchors.get(entry.name) or {}
         anchors = {k: row[k] for k in _fastindex.ANCHOR_RUNTIMES if k in row}
-        shown_number = python_errno if (platform == "windows" and entry.domain == "errno"
-                                        and python_errno is not None) else number
-        return Candidate(entry.name, shown_number, entry.domain, platform, kind, exception, message,
-                         tuple(notes), retry, confidence, kind.side, phase, kind.meaning, group,
-                         dict(entry.numbers), python_errno, winerror, dict(anchors), entry.variant,
-                         tuple(entry.reasons), None, *(entry.localized or (None, None)))
+        shown_number = (
+            python_errno
+            if (platform == "windows" and entry.domain == "errno" and python_errno is not None)
+            else number
+        )
+        return Candidate(
+            entry.name,
+            shown_number,
+            entry.domain,
+            platform,
+            kind,
+            exception,
+            message,
+            tuple(notes),
+            retry,
+            confidence,
+            kind.side,
+            phase,
+            kind.meaning,
+            group,
+            dict(entry.numbers),
+            python_errno,
+            winerror,
+            dict(anchors),
+            entry.variant,
+            tuple(entry.reasons),
+            None,
+            *(entry.localized or (None, None)),
+        )
 
-    def _runtime_candidate(self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...],
-                           confidence: float, inner: _Inner) -> Candidate:
+    def _runtime_candidate(
+        self, entry: _Entry, platform: Optional[str], group: Tuple[str, ...], confidence: float, inner: _Inner
+    ) -> Candidate:
         """A runtime's own code: the OS error it carries (the best OS-code answer in the same text)
         gives its kind where its own is generic, and its platform."""
         number, os_code, _numbering, carries, text, source = self.ix.runtime_codes[(entry.domain, entry.name)]
@@ -692,11 +858,29 @@ class _Ranker:
         row = self.ix.anchors.get(os_code) or {}
         anchors = {k: row[k] for k in _fastindex.ANCHOR_RUNTIMES if k in row}
         numbers = {p: n for p, n in entry.numbers.items() if p}
-        return Candidate(entry.name, number, entry.domain, platform, kind,
-                         self.classes.get(kind.value) or kind.builtin, text, tuple(notes), retry,
-                         confidence, kind.side, phase, kind.meaning, group, numbers, None, None, anchors,
-                         entry.variant, tuple(entry.reasons + self.platform_reasons),
-                         os_code or inner_name)
+        return Candidate(
+            entry.name,
+            number,
+            entry.domain,
+            platform,
+            kind,
+            self.classes.get(kind.value) or kind.builtin,
+            text,
+            tuple(notes),
+            retry,
+            confidence,
+            kind.side,
+            phase,
+            kind.meaning,
+            group,
+            numbers,
+            None,
+            None,
+            anchors,
+            entry.variant,
+            tuple(entry.reasons + self.platform_reasons),
+            os_code or inner_name,
+        )
 
 
 if TYPE_CHECKING:
@@ -748,8 +932,9 @@ def _fits(context: str, platform: str, domain: str, value: int) -> bool:
     return True
 
 
-def _python_view(platform: str, domain: str, name: str,
-                 number: Optional[int]) -> Tuple[str, Optional[int], Optional[int], str, str]:
+def _python_view(
+    platform: str, domain: str, name: str, number: Optional[int]
+) -> Tuple[str, Optional[int], Optional[int], str, str]:
     """(exception, errno, winerror, name shown, domain shown) as CPython presents the code."""
     from connerr import pyrules
 
@@ -758,8 +943,9 @@ def _python_view(platform: str, domain: str, name: str,
     ix = _fastindex.get()
     shown_domain, shown_name, shown_number = ix.python_identity(platform, domain, name, number)
     try:
-        view = pyrules.python_view(platform, shown_domain, shown_name, shown_number,
-                                   numbers=ix.numbers_on(platform, "errno"))
+        view = pyrules.python_view(
+            platform, shown_domain, shown_name, shown_number, numbers=ix.numbers_on(platform, "errno")
+        )
     except ValueError:
         return "OSError", number, None, name, domain
     return view.exception, view.errno, view.winerror, shown_name, shown_domain
@@ -793,6 +979,7 @@ def _ambiguous(scored: List[Any], bare: bool) -> bool:
 
 # -- logs ------------------------------------------------------------------------------------------
 
+
 class Summary(NamedTuple):
     """Many errors in one text (a log): each distinct signature once, with its count."""
 
@@ -811,10 +998,15 @@ class Summary(NamedTuple):
 
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form."""
-        return {"lines": self.lines, "errors": sum(c for _e, c in self.signatures),
-                "kinds": self.counts("kind"), "platforms": self.counts("platform"),
-                "signatures": [dict(e.candidates[0].to_dict(), count=c, example=e.query[:300])
-                               for e, c in self.signatures]}
+        return {
+            "lines": self.lines,
+            "errors": sum(c for _e, c in self.signatures),
+            "kinds": self.counts("kind"),
+            "platforms": self.counts("platform"),
+            "signatures": [
+                dict(e.candidates[0].to_dict(), count=c, example=e.query[:300]) for e, c in self.signatures
+            ],
+        }
 
 
 def signature(explanation: Explanation) -> Optional[Tuple[Any, ...]]:
@@ -837,9 +1029,11 @@ def _evidence_keys(text: str, log: bool = False) -> List[Tuple[str, int]]:
     for token, module, pos in ev.names:
         relevant = known.get(token)
         if relevant is None:
-            relevant = known[token] = (token in code_names or bool(_aliases.by_token(token)) or (
-                bool(_class_rules(token, module))
-                and not (log and not module and is_plain_word(token))))
+            relevant = known[token] = (
+                token in code_names
+                or bool(_aliases.by_token(token))
+                or (bool(_class_rules(token, module)) and not (log and not module and is_plain_word(token)))
+            )
         if relevant:
             out.append((token, pos))
     for hit in _evidence.find_phrases(text, _phrases()):

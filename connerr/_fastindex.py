@@ -15,18 +15,38 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
-__all__ = ["ANCHOR_COLUMNS", "ANCHOR_RUNTIMES", "DOMAINS", "NOTE_SECTIONS", "SECONDARY_NAMES", "FastIndex",
-           "format_note_row", "get", "normalize_message", "note_family", "note_key", "runtime_code"]
+__all__ = [
+    "ANCHOR_COLUMNS",
+    "ANCHOR_RUNTIMES",
+    "DOMAINS",
+    "NOTE_SECTIONS",
+    "SECONDARY_NAMES",
+    "FastIndex",
+    "format_note_row",
+    "get",
+    "normalize_message",
+    "note_family",
+    "note_key",
+    "runtime_code",
+]
 
 #: Numbering domains of the OS codes, in display order.
 DOMAINS: Tuple[str, ...] = ("errno", "eai", "winsock", "win32")
 
 #: Names that the headers define as another name (``#define EWOULDBLOCK EAGAIN``): when a number has
 #: several names, these yield to the name they alias.
-SECONDARY_NAMES = frozenset({
-    "EWOULDBLOCK", "EDEADLOCK", "ENOTSUP", "EFSBADCRC", "EFSCORRUPTED", "ENOFILE", "WSANO_ADDRESS",
-    "WSA_QOS_EUNKNOWNPSOBJ",
-})
+SECONDARY_NAMES = frozenset(
+    {
+        "EWOULDBLOCK",
+        "EDEADLOCK",
+        "ENOTSUP",
+        "EFSBADCRC",
+        "EFSCORRUPTED",
+        "ENOFILE",
+        "WSANO_ADDRESS",
+        "WSA_QOS_EUNKNOWNPSOBJ",
+    }
+)
 
 #: connerr.notes sections, in display order (``connerr.notes.SECTIONS``)
 NOTE_SECTIONS = ("operation", "cause", "not_meaning", "distinguish", "action")
@@ -71,6 +91,7 @@ class FastIndex:
         self._l10n_words: Optional[Dict[str, List[str]]] = None
         self._l10n: Dict[str, Dict[str, List[L10nRow]]] = {}
         self._code_names: Optional[FrozenSet[str]] = None
+        self._resolve: Dict[str, Dict[Tuple[str, int], Tuple[str, str]]] = {}
 
     def _load_codes(self) -> None:
         self._by_number, self._numbers = cached("codes", ("codes.tsv",), _build_codes)
@@ -91,20 +112,45 @@ class FastIndex:
         assert self._numbers is not None
         return self._numbers
 
+    def resolve(self, platform: str) -> Dict[Tuple[str, int], Tuple[str, str]]:
+        """(domain, number) -> (primary name, kind) on ``platform``: what :func:`connerr.normalize`
+        needs, a table per platform (a thirtieth of the code table, so the first call loads little)."""
+        table = self._resolve.get(platform)
+        if table is None:
+            if platform in platforms.PLATFORMS:  # a known tag: safe in a cache file's name
+                table = cached(
+                    f"resolve-{platform}", ("codes.tsv", "kinds.tsv"), lambda: self._build_resolve(platform)
+                )
+            else:
+                table = self._build_resolve(platform)
+            self._resolve[platform] = table
+        return table
+
+    def _build_resolve(self, platform: str) -> Dict[Tuple[str, int], Tuple[str, str]]:
+        return {
+            (domain, number): (names[0], self.kinds.get(names[0], ("unknown", ""))[0])
+            for (tag, domain, number), names in self.by_number.items()
+            if tag == platform and names
+        }
+
     @property
     def code_names(self) -> FrozenSet[str]:
         """Every code name of the code table and of the runtimes' domains."""
         if self._code_names is None:
-            self._code_names = frozenset([name for _domain, name in self.numbers]
-                                         + [name for _domain, name in self.runtime_codes])
+            self._code_names = frozenset(
+                [name for _domain, name in self.numbers] + [name for _domain, name in self.runtime_codes]
+            )
         return self._code_names
 
     @property
     def kinds(self) -> Dict[str, Tuple[str, str]]:
         """name -> (kind, reason) from kinds.tsv."""
         if self._kinds is None:
-            self._kinds = cached("kinds", ("kinds.tsv",), lambda: {
-                row[0]: (row[1], row[2] if len(row) > 2 else "") for row in _lines("kinds.tsv")})
+            self._kinds = cached(
+                "kinds",
+                ("kinds.tsv",),
+                lambda: {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in _lines("kinds.tsv")},
+            )
         return self._kinds
 
     @property
@@ -178,8 +224,11 @@ class FastIndex:
             row = self.message_row(platform, domain, name)
             return row[0] if row else None
         if self._message_texts is None:  # a fifth of the size of the rows with their sources
-            self._message_texts = cached("message_texts", ("messages.tsv",), lambda: {
-                key: row[0] for key, row in _build_messages().items()})
+            self._message_texts = cached(
+                "message_texts",
+                ("messages.tsv",),
+                lambda: {key: row[0] for key, row in _build_messages().items()},
+            )
         return self._message_texts.get(_message_key(platform, domain, self.text_name(platform, domain, name)))
 
     def l10n_languages(self, keys: Set[str]) -> List[str]:
@@ -210,8 +259,11 @@ class FastIndex:
         key = (platform, domain)
         found = self._numbers_on.get(key)
         if found is None:
-            found = {name: per[platform] for (dom, name), per in self.numbers.items()
-                     if dom == domain and platform in per}
+            found = {
+                name: per[platform]
+                for (dom, name), per in self.numbers.items()
+                if dom == domain and platform in per
+            }
             self._numbers_on[key] = found
         return found
 
@@ -243,9 +295,14 @@ class FastIndex:
     def runtime_codes(self) -> Dict[CodeKey, RuntimeRow]:
         """(domain, name) -> (number, os_code, numbering, carries, text, source) from domains.tsv."""
         if self._runtime is None:
-            self._runtime = cached("runtime_codes", ("domains.tsv",), lambda: {
-                (row[0], row[1]): (int(row[2]), row[3], row[4], row[5], row[6], row[7])
-                for row in _lines("domains.tsv")})
+            self._runtime = cached(
+                "runtime_codes",
+                ("domains.tsv",),
+                lambda: {
+                    (row[0], row[1]): (int(row[2]), row[3], row[4], row[5], row[6], row[7])
+                    for row in _lines("domains.tsv")
+                },
+            )
         return self._runtime
 
     def runtime_name(self, domain: str, written: str) -> Optional[str]:
@@ -268,8 +325,15 @@ class FastIndex:
         if numbering != "negated_errno":
             return {"": number}
         per_platform = self.numbers.get(("errno", os_code), {})
-        return {p: (number if p == "windows" or p not in per_platform else -abs(per_platform[p]))
-                for p in platforms.PLATFORMS}
+        return {
+            p: (number if p == "windows" or p not in per_platform else -abs(per_platform[p]))
+            for p in platforms.PLATFORMS
+        }
+
+
+def resolve(domain: str, number: int, platform: str) -> Optional[Tuple[str, str]]:
+    """(name, kind) of ``number`` in ``domain`` on ``platform``, or None if the platform has no such code."""
+    return get().resolve(platform).get((domain, number))
 
 
 def runtime_code(domain: str, number: int) -> Optional[Tuple[str, str]]:
@@ -339,7 +403,8 @@ def _build_l10n(lang: str) -> Dict[str, List[L10nRow]]:
     for row in _lines("l10n.tsv"):
         if row[0] == lang:
             texts.setdefault(normalize_message(row[5]), []).append(
-                (row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
+                (row[1], row[2], row[3], row[4], row[5], row[6], row[7])
+            )
     return texts
 
 

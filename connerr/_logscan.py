@@ -36,6 +36,8 @@ _CLASS_BYTES = {DIGIT[0]: b"-0123456789", SEPARATOR[0]: b" \t=:#", HEX[0]: b"012
 _PLACEHOLDER_CLASS = {"{n}": DIGIT, "{#}": DIGIT, "{x}": HEX}
 _CHAIN = (b"During handling of the above exception", b"The above exception was the direct cause")
 _TRACEBACK_HEAD = b"Traceback (most recent call last):"
+#: what ``bytes.strip()`` takes for white space: a line of only these is blank
+_WHITE = b" \t\n\r\x0b\x0c"
 
 #: (line the event ends on, 1-based; its text)
 Event = Tuple[int, str]
@@ -58,8 +60,9 @@ def literals() -> List[bytes]:
     for name in _BY_NAME:  # a class name that is also a plain word counts only after its module
         words.add("." + name if is_plain_word(name) else name)
     texts: Set[str] = {text for text, rows in ix.texts.items() if any(r[2] in network for r in rows)}
-    texts.update(text for text, rows in _aliases.message_aliases().items()
-                 if any(r.kind != "unknown" for r in rows))
+    texts.update(
+        text for text, rows in _aliases.message_aliases().items() if any(r.kind != "unknown" for r in rows)
+    )
     texts.update(fold(row[5]) for row in _fastindex._lines("l10n.tsv") if row[3] in network)
     out = {w.lower().encode() for w in words}
     for template in _recognise.templates():
@@ -67,8 +70,11 @@ def literals() -> List[bytes]:
         if "{name}" in pieces and template.domain in ("errno", "os"):
             continue  # the name is one of the code names above
         # its longest literal piece, or a piece and the first character of the placeholder after it
-        options = [fold(p).encode("utf-8").lower() + _PLACEHOLDER_CLASS.get(after, b"")
-                   for p, after in zip(pieces, [*pieces[1:], ""]) if p not in _recognise._PLACEHOLDERS]
+        options = [
+            fold(p).encode("utf-8").lower() + _PLACEHOLDER_CLASS.get(after, b"")
+            for p, after in zip(pieces, [*pieces[1:], ""])
+            if p not in _recognise._PLACEHOLDERS
+        ]
         out.add(max(options, key=len))
     for text in texts:
         squeezed = " ".join(text.split())
@@ -83,8 +89,12 @@ def literals() -> List[bytes]:
 class Prefilter:
     """Finds the lines of a buffer that contain one of :func:`literals`, in C or with a regex."""
 
-    def __init__(self, words: List[bytes], use_c: Optional[bool] = None,
-                 index: Optional[Tuple[List[Tuple[int, int]], bytes]] = None) -> None:
+    def __init__(
+        self,
+        words: List[bytes],
+        use_c: Optional[bool] = None,
+        index: Optional[Tuple[List[Tuple[int, int]], bytes]] = None,
+    ) -> None:
         self.words = sorted(set(words))
         self._lib: Any = None
         if use_c is not False:
@@ -138,6 +148,7 @@ def _c_tables(words: List[bytes], index: Optional[Tuple[List[Tuple[int, int]], b
         return None
     try:
         from connerr._native import ffi, lib
+
         lib.connerr_scan_lines  # noqa: B018 - an extension built before the scanner has none
     except (ImportError, AttributeError):
         return None
@@ -146,10 +157,15 @@ def _c_tables(words: List[bytes], index: Optional[Tuple[List[Tuple[int, int]], b
     for word in words:
         offsets.append(len(blob))
         blob += word
-    tables = (ffi.new("unsigned char[]", bytes(bitmap)), ffi.new("unsigned int[]", [k for k, _ in keyed]),
-              ffi.new("unsigned int[]", [i for _, i in keyed]), len(keyed),
-              ffi.new("unsigned char[]", bytes(blob)), ffi.new("unsigned int[]", offsets),
-              ffi.new("unsigned int[]", [len(w) for w in words]))
+    tables = (
+        ffi.new("unsigned char[]", bytes(bitmap)),
+        ffi.new("unsigned int[]", [k for k, _ in keyed]),
+        ffi.new("unsigned int[]", [i for _, i in keyed]),
+        len(keyed),
+        ffi.new("unsigned char[]", bytes(blob)),
+        ffi.new("unsigned int[]", offsets),
+        ffi.new("unsigned int[]", [len(w) for w in words]),
+    )
     return ffi, lib, tables
 
 
@@ -176,8 +192,15 @@ _prefilter: Optional[Prefilter] = None
 
 
 #: the data files the literals come from
-_SOURCES = ("codes.tsv", "kinds.tsv", "messages.tsv", "l10n.tsv", "recognisers.tsv", "aliases.tsv",
-            "domains.tsv")
+_SOURCES = (
+    "codes.tsv",
+    "kinds.tsv",
+    "messages.tsv",
+    "l10n.tsv",
+    "recognisers.tsv",
+    "aliases.tsv",
+    "domains.tsv",
+)
 
 
 def _build() -> Tuple[List[bytes], List[Tuple[int, int]], bytes]:
@@ -202,6 +225,7 @@ def prefilter() -> Prefilter:
 
 # -- stage two: candidate lines to events -----------------------------------------------------------
 
+
 def _is_code(previous: bytes, line: bytes) -> bool:
     """A traceback's source line (under ``File "...", line N``) or a stack frame (``at f(...)``)."""
     if previous.lstrip().startswith(b'File "') and line.startswith(b"    "):
@@ -212,8 +236,12 @@ def _is_code(previous: bytes, line: bytes) -> bool:
 
 def _is_frame_part(line: bytes) -> bool:
     """A line inside a traceback that is not an exception line."""
-    return (not line.strip() or line.startswith((b" ", b"\t")) or line.startswith(_TRACEBACK_HEAD)
-            or line.startswith(_CHAIN))
+    return (
+        not line.strip()
+        or line.startswith((b" ", b"\t"))
+        or line.startswith(_TRACEBACK_HEAD)
+        or line.startswith(_CHAIN)
+    )
 
 
 def _line_end(buf: bytes, start: int) -> int:
@@ -224,7 +252,7 @@ def _line_end(buf: bytes, start: int) -> int:
 
 def _line_before(buf: bytes, start: int) -> bytes:
     """The line before the one that starts at ``start`` (empty at the start of ``buf``)."""
-    return buf[buf.rfind(b"\n", 0, start - 1) + 1:start - 1] if start else b""
+    return buf[buf.rfind(b"\n", 0, start - 1) + 1 : start - 1] if start else b""
 
 
 def _lines_from(buf: bytes, pos: int) -> Iterator[Tuple[int, int]]:
@@ -243,14 +271,19 @@ class Scanner:
         self.lines = 0  # newlines before ``pending``
         self.pending = b""
         self.previous = b""  # the line before ``pending``
-        self.ended_with_newline = True
-        self.seen_any = False
+        self.fed_newlines = 0  # newlines in everything fed
+        self.last_content_line = 0  # the number of the last line with more than white space
 
     def feed(self, data: bytes, final: bool = False) -> List[Event]:
         """Events of the whole lines in ``data`` (and the rest, when ``final``)."""
         if data:
-            self.seen_any = True
-            self.ended_with_newline = data.endswith(b"\n")
+            content_end = len(data)  # past the last byte that is not white space (no copy of data)
+            while content_end and data[content_end - 1] in _WHITE:
+                content_end -= 1
+            newlines = data.count(b"\n", 0, content_end)
+            if content_end:
+                self.last_content_line = self.fed_newlines + newlines + 1
+            self.fed_newlines += newlines + data.count(b"\n", content_end)
         buf = self.pending + data if self.pending else data
         if final:
             cut = len(buf)
@@ -271,8 +304,9 @@ class Scanner:
         return events
 
     def total_lines(self) -> int:
-        """Lines fed so far (a last line without a newline counts)."""
-        return self.lines + (self.seen_any and not self.ended_with_newline)
+        """Lines fed so far, up to the last one with more than white space: the newline that ends
+        a log's last line, or blank lines after it, start no line of the log."""
+        return self.last_content_line
 
     def _events(self, buf: bytes, final: bool) -> Tuple[List[Event], int]:
         """Events in ``buf`` (whole lines) and how much of it was used (the rest waits for more)."""
@@ -365,8 +399,12 @@ def _may_be_network(key: Tuple[str, ...]) -> bool:
         from connerr import _fastindex
 
         ix = _fastindex.get()
-        _network_numbers = {number for (_domain, name), numbers in ix.numbers.items()
-                            if ix.kind(name) != "unknown" for number in numbers.values()}
+        _network_numbers = {
+            number
+            for (_domain, name), numbers in ix.numbers.items()
+            if ix.kind(name) != "unknown"
+            for number in numbers.values()
+        }
         _network_numbers.update(row[0] for row in ix.runtime_codes.values())
     for item in key:
         context, _, value = item.partition(":")
@@ -399,7 +437,7 @@ def events(chunks: Iterable[bytes]) -> Iterator[Event]:
 def summarize(text: str, platform: Optional[str] = None) -> Summary:
     """Explain every network error in ``text`` (a log), grouped by signature."""
     data = text.encode("utf-8", "surrogatepass")
-    return summarize_stream((data[start:start + CHUNK] for start in range(0, len(data), CHUNK)), platform)
+    return summarize_stream((data[start : start + CHUNK] for start in range(0, len(data), CHUNK)), platform)
 
 
 def summarize_stream(chunks: Iterable[Any], platform: Optional[str] = None) -> Summary:

@@ -19,7 +19,7 @@ else:
                 return type.__new__(mcls, name, bases, ns)
             fields = list(ns.get("__annotations__", {}))
             defaults = [ns[f] for f in fields if f in ns]
-            if any(f not in ns for f in fields[len(fields) - len(defaults):]):
+            if any(f not in ns for f in fields[len(fields) - len(defaults) :]):
                 raise TypeError(f"{name}: a field without a default follows a field with one")
             cls = namedtuple(name, fields, defaults=defaults, module=ns.get("__module__"))
             for key, value in ns.items():  # what typing.NamedTupleMeta does
@@ -29,5 +29,6 @@ else:
 
     class NamedTuple(metaclass=_NamedTupleMeta):
         """``class X(NamedTuple): a: int; b: str = ""``, as :class:`typing.NamedTuple`."""
+
 
 __all__ = ["NamedTuple"]

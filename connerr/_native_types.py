@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from connerr._namedtuple import NamedTuple
 
 #: What the C raw_* calls return for arguments they cannot use.
 BAD_ARGUMENT = -1

@@ -21,25 +21,30 @@ The phase comes from the outermost wrapper that shows it, else from the kind. Re
 
 from __future__ import annotations
 
-import re
-import socket
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+import builtins
+import sys
 
-from connerr import platforms, reference
-from connerr._diagnosis import EVIDENCE, Diagnosis, type_name
+from connerr import _fastindex, platforms
+from connerr._diagnosis import EVIDENCE, FIELD_NAMES, Diagnosis, type_name
 from connerr._fastindex import runtime_code
+from connerr._namedtuple import NamedTuple
 from connerr._rules import (
     aiohttp_tls_handshake,
     asyncio_tls_handshake,
     inner_exceptions,
     library_in_traceback,
     library_of,
+    may_have_text_rule,
+    remembered,
     safe_attr,
     text_rule,
     type_rule,
 )
-from connerr.exceptions import ConnError
 from connerr.taxonomy import KIND_INFO, RETRY, Kind
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = ["MAX_NODES", "normalize", "retry_advice"]
 
@@ -47,16 +52,27 @@ __all__ = ["MAX_NODES", "normalize", "retry_advice"]
 MAX_NODES = 64
 
 # h_errno (netdb.h), the numbering of socket.herror: the same on every platform CPython supports
-_H_ERRNO = {1: ("HOST_NOT_FOUND", Kind.NAME_NOT_FOUND), 2: ("TRY_AGAIN", Kind.NAME_TEMPORARY_FAILURE),
-            3: ("NO_RECOVERY", Kind.NAME_RESOLUTION_FAILED), 4: ("NO_DATA", Kind.NAME_NOT_FOUND)}
+_H_ERRNO = {
+    1: ("HOST_NOT_FOUND", Kind.NAME_NOT_FOUND),
+    2: ("TRY_AGAIN", Kind.NAME_TEMPORARY_FAILURE),
+    3: ("NO_RECOVERY", Kind.NAME_RESOLUTION_FAILED),
+    4: ("NO_DATA", Kind.NAME_NOT_FOUND),
+}
 
 # builtin OSError subclasses chosen from errno: an errno whose kind says otherwise is not trusted
-_ERRNO_CLASSES = frozenset({"ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError",
-                            "BrokenPipeError", "TimeoutError", "InterruptedError", "BlockingIOError",
-                            "PermissionError"})
+_ERRNO_CLASSES = frozenset(
+    {
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "BrokenPipeError",
+        "TimeoutError",
+        "InterruptedError",
+        "BlockingIOError",
+        "PermissionError",
+    }
+)
 
-_WINERROR_RE = re.compile(r"\[WinError (\d+)\]")
-_ERRNO_RE = re.compile(r"\[Errno (-?\d+)\]")
 #: well-known message phrases (glibc, musl, darwin, Windows FormatMessage, OpenSSL, libraries)
 _PHRASES: Tuple[Tuple[str, Kind], ...] = (
     ("connection refused", Kind.CONNECTION_REFUSED),
@@ -90,6 +106,9 @@ _PHRASES: Tuple[Tuple[str, Kind], ...] = (
     ("could not bind on any address", Kind.ADDRESS_NOT_AVAILABLE),
     ("timed out", Kind.TIMED_OUT),
 )
+
+
+_MESSAGE_RANK = EVIDENCE.index("message")
 
 
 class _Evidence(NamedTuple):
@@ -127,11 +146,24 @@ def _int(value: object) -> Optional[int]:
     return None
 
 
+def _bracketed(text: str, prefix: str) -> Optional[int]:
+    """N of the first ``<prefix>N]`` in ``text`` (``[Errno -2]``, ``[WinError 10054]``), else None."""
+    start = text.find(prefix)
+    while start >= 0:
+        begin = start + len(prefix)
+        end = text.find("]", begin)
+        digits = text[begin:end] if end > 0 else ""
+        if digits[digits.startswith("-") :].isdigit() and digits.isascii():
+            return int(digits)
+        start = text.find(prefix, begin)
+    return None
+
+
 def _resolve_windows(number: int) -> Optional[Tuple[str, str, str]]:
     """(name, kind, domain) of a winerror: winsock numbers first in 10000-11999, win32 first else."""
     domains = ("winsock", "win32") if 10000 <= number < 12000 else ("win32", "winsock")
     for domain in domains:
-        hit = reference.resolve(domain, number, "windows")
+        hit = _fastindex.resolve(domain, number, "windows")
         if hit is not None:
             return hit[0], hit[1], domain
     return None
@@ -147,8 +179,10 @@ def _kind(value: str) -> Kind:
 class _Walker:
     """Collects the evidence of one chain."""
 
-    def __init__(self, platform: Optional[str]) -> None:
+    def __init__(self, platform: Optional[str], exhaustive: bool = False) -> None:
         self.platform = platform
+        #: read every message even once it cannot change the answer (tests compare the two)
+        self.exhaustive = exhaustive
         self.here = platform or _current_platform()
         self.best: Optional[_Evidence] = None
         self.fallback_code: Optional[Tuple[str, int, str, str]] = None
@@ -156,8 +190,14 @@ class _Walker:
         self.library: Optional[str] = None
         self.notes: List[str] = []
 
-    def offer(self, rank: str, kind: Kind, node: BaseException,
-              code: Optional[Tuple[str, int, str, str]] = None, note: str = "") -> None:
+    def offer(
+        self,
+        rank: str,
+        kind: Kind,
+        node: BaseException,
+        code: Optional[Tuple[str, int, str, str]] = None,
+        note: str = "",
+    ) -> None:
         if code is not None and self.fallback_code is None:
             self.fallback_code = code
         if kind is Kind.UNKNOWN:
@@ -171,7 +211,19 @@ class _Walker:
             self._winerror(node)
             self._errno(node)
         self._type(node)
-        self._message(node)
+        if self.exhaustive or not self._settled():
+            self._message(node)
+
+    def _settled(self) -> bool:
+        """True when no message can change the answer any more: a stronger kind, the phase and a
+        code are known (a message could only offer a weaker kind, a phase or a fallback code)."""
+        best = self.best
+        return (
+            best is not None
+            and best.rank < _MESSAGE_RANK
+            and self.phase is not None
+            and (best.code is not None or self.fallback_code is not None)
+        )
 
     def _winerror(self, node: OSError) -> None:
         if self.platform not in (None, "windows"):
@@ -198,20 +250,21 @@ class _Walker:
         number = _int(safe_attr(node, "errno"))
         if number is None or _is_ssl_error(node):
             return  # SSLError.errno is an SSL_ERROR_* value
-        if isinstance(node, socket.herror):
+        sockets = sys.modules.get("_socket")  # not imported: no exception can be one of its classes
+        if sockets is not None and isinstance(node, sockets.herror):
             hit_h = _H_ERRNO.get(number)
             if hit_h is not None:
                 self.offer("errno", hit_h[1], node, (hit_h[0], number, "h_errno", self.here))
             return
         platform = self.here
-        if isinstance(node, socket.gaierror):
+        if sockets is not None and isinstance(node, sockets.gaierror):
             domains: Tuple[str, ...] = ("eai", "winsock") if platform == "windows" else ("eai",)
         elif platform == "windows" and 10000 <= number < 12000:
             domains = ("winsock",)
         else:
             domains = ("errno",)
         for domain in domains:
-            hit = reference.resolve(domain, number, platform)
+            hit = _fastindex.resolve(domain, number, platform)
             if hit is not None:
                 break
         else:
@@ -223,8 +276,9 @@ class _Walker:
             return
         self.offer("errno", kind, node, code, f"{name} (errno {number} on {platform})")
 
-    def _disagrees(self, node: BaseException, kind: Kind, code: Tuple[str, int, str, str],
-                   label: str) -> bool:
+    def _disagrees(
+        self, node: BaseException, kind: Kind, code: Tuple[str, int, str, str], label: str
+    ) -> bool:
         """True (and noted) when the PEP 3151 class of ``node`` contradicts the code's kind:
         asyncio's proactor raises ConnectionResetError for winerror 995 with errno EINVAL."""
         builtin = _nearest_errno_class(type(node))
@@ -236,12 +290,18 @@ class _Walker:
         return True
 
     def _type(self, node: BaseException) -> None:
-        if isinstance(node, ConnError):
+        exceptions = sys.modules.get("connerr.exceptions")  # not imported: no ConnError exists
+        if exceptions is not None and isinstance(node, exceptions.ConnError):
             self.offer("type", type(node).kind, node)
             return
         if asyncio_tls_handshake(node) or aiohttp_tls_handshake(node):
-            self.offer("type", Kind.TLS_EOF, node, note="asyncio reports a peer closing during the "
-                       "TLS handshake as a bare ConnectionResetError (sslproto eof_received)")
+            self.offer(
+                "type",
+                Kind.TLS_EOF,
+                node,
+                note="asyncio reports a peer closing during the "
+                "TLS handshake as a bare ConnectionResetError (sslproto eof_received)",
+            )
             return
         rule = type_rule(node)
         if rule is None:
@@ -258,7 +318,7 @@ class _Walker:
             self.library = rule.library
         if rule.note:
             self.notes.append(f"{rule.library} {rule.name}: {rule.note}")
-        said = text_rule(node, _text(node)) if rule.wrapper else None
+        said = text_rule(node, _text(node)) if rule.wrapper and may_have_text_rule(node) else None
         if said is not None:
             return  # the library's own words say more than its class or its code (see _message)
         if rule.code_arg and kind is None:
@@ -273,21 +333,20 @@ class _Walker:
         found = runtime_code(domain, number) if number is not None else None
         if found is not None and number is not None:
             name, kind_value = found
-            self.offer("wrapper", _kind(kind_value), node, (name, number, domain, ""),
-                       f"{domain} {name} ({number})")
+            self.offer(
+                "wrapper", _kind(kind_value), node, (name, number, domain, ""), f"{domain} {name} ({number})"
+            )
 
     def _message(self, node: BaseException) -> None:
         text = _text(node)
         if not text:
             return
-        match = _WINERROR_RE.search(text)
-        if match:
-            number = int(match.group(1))
+        number = _bracketed(text, "[WinError ")
+        if number is not None:
             hit = _resolve_windows(number)
             if hit is not None:
                 self.offer("message", _kind(hit[1]), node, (hit[0], number, hit[2], "windows"))
-        errno_match = _ERRNO_RE.search(text)
-        errno_number = int(errno_match.group(1)) if errno_match else None
+        errno_number = _bracketed(text, "[Errno ")
         if errno_number is not None and not 0 <= errno_number < 10000:
             self._message_errno(node, errno_number)  # Winsock or negative EAI: unambiguous
         said = text_rule(node, text)
@@ -295,8 +354,9 @@ class _Walker:
             if said.phase is not None and self.phase is None:
                 self.phase = said.phase
             lost = f"{said.lost}: " if said.lost else ""
-            self.offer("message", said.kind, node,
-                       note=f"{said.library}: {lost}{said.phrase!r} [{said.source}]")
+            self.offer(
+                "message", said.kind, node, note=f"{said.library}: {lost}{said.phrase!r} [{said.source}]"
+            )
         lowered = text.lower()
         for phrase, kind in _PHRASES:
             if phrase in lowered:
@@ -310,10 +370,10 @@ class _Walker:
         domain = "winsock" if number >= 10000 else ("eai" if number < 0 else "errno")
         if domain == "eai":
             platform = _negative_eai_platform(platform)
-        hit = reference.resolve(domain, number, platform)
+        hit = _fastindex.resolve(domain, number, platform)
         if hit is None and domain == "winsock":
             domain = "eai"
-            hit = reference.resolve(domain, number, platform)
+            hit = _fastindex.resolve(domain, number, platform)
         if hit is not None:
             self.offer("message", _kind(hit[1]), node, (hit[0], number, domain, platform))
 
@@ -329,14 +389,26 @@ def _negative_eai_platform(platform: str) -> str:
 
 
 def _is_ssl_error(node: BaseException) -> bool:
-    return any(c.__name__ == "SSLError" and library_of(c) == "ssl" for c in type(node).__mro__)
+    return remembered(_SSL_ERROR, type(node), _ssl_error_class)
+
+
+def _ssl_error_class(cls: type) -> bool:
+    return any(c.__name__ == "SSLError" and library_of(c) == "ssl" for c in cls.__mro__)
 
 
 def _nearest_errno_class(cls: type) -> Optional[str]:
+    return remembered(_ERRNO_CLASS, cls, _errno_class_of)
+
+
+def _errno_class_of(cls: type) -> Optional[str]:
     for base in cls.__mro__:
         if getattr(base, "__module__", None) == "builtins" and base.__name__ in _ERRNO_CLASSES:
             return base.__name__
     return None
+
+
+_SSL_ERROR: Dict[type, bool] = {}
+_ERRNO_CLASS: Dict[type, Optional[str]] = {}
 
 
 _here: Optional[str] = None
@@ -368,11 +440,11 @@ def _walk(exc: BaseException, walker: _Walker) -> None:
         stack.extend(reversed(children))
 
 
-def _diagnose(exc: BaseException, platform: Optional[str]) -> Diagnosis:
+def _diagnose(exc: BaseException, platform: Optional[str], exhaustive: bool = False) -> Diagnosis:
     stored = exc.__dict__.get("_diagnosis") if hasattr(exc, "__dict__") else None
     if isinstance(stored, Diagnosis):
         return stored
-    walker = _Walker(platform)
+    walker = _Walker(platform, exhaustive)
     _walk(exc, walker)
     best = walker.best
     kind = best.kind if best is not None else Kind.UNKNOWN
@@ -387,13 +459,25 @@ def _diagnose(exc: BaseException, platform: Optional[str]) -> Diagnosis:
     library = library_in_traceback(exc) or walker.library
     name, number, domain, code_platform = code if code is not None else (None, None, None, None)
     if not message and name is not None and code_platform is not None:
+        from connerr import reference
+
         message = reference.message_for(name, code_platform) or ""
     return Diagnosis(
-        kind=kind, name=name, number=number, domain=domain, platform=code_platform,
-        message=message, notes=tuple(notes), retry=retry_advice(kind, phase),
-        side=KIND_INFO[kind].side, original=exc, phase=phase,
+        kind=kind,
+        name=name,
+        number=number,
+        domain=domain,
+        platform=code_platform,
+        message=message,
+        notes=tuple(notes),
+        retry=retry_advice(kind, phase),
+        side=KIND_INFO[kind].side,
+        original=exc,
+        phase=phase,
         evidence=EVIDENCE[best.rank] if best is not None else "none",
-        library=library, exception=type_name(exc), source=source,
+        library=library,
+        exception=type_name(exc),
+        source=source,
     )
 
 
@@ -410,8 +494,13 @@ _PLAIN: Dict[Tuple[Any, ...], Dict[str, Any]] = {}
 _PLAIN_LIMIT = 4096
 #: the longest message a cached answer may hold: 4096 answers stay well under 4 MB
 _PLAIN_TEXT = 256
-_PLAIN_FIELDS = ("kind", "name", "number", "domain", "platform", "message", "notes", "retry", "side",
-                 "phase", "evidence", "exception")
+#: what a cached answer keeps: all but what belongs to one exception (itself, where it was raised)
+_PLAIN_FIELDS = tuple(name for name in FIELD_NAMES if name not in ("original", "source", "library"))
+
+
+_BUILTIN_OSERRORS = frozenset(
+    c for c in vars(builtins).values() if isinstance(c, type) and issubclass(c, OSError)
+)
 
 
 def plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any, ...]]:
@@ -419,14 +508,42 @@ def plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any
     attributes of its own (nothing else normalize reads: no ``winerror``, ``reason``, notes), with a
     message of at most :data:`_PLAIN_TEXT` characters (the cache is bounded in bytes), else None."""
     cls = type(exc)
-    if (cls.__module__ != "builtins" or not isinstance(exc, OSError) or len(exc.args) != 2
-            or exc.__cause__ is not None or exc.__context__ is not None or exc.__dict__):
+    if (
+        cls not in _BUILTIN_OSERRORS
+        or len(exc.args) != 2
+        or exc.__cause__ is not None
+        or exc.__context__ is not None
+        or exc.__dict__
+    ):
         return None
-    number, text = exc.errno, exc.strerror
-    if (type(number) is not int or type(text) is not str or len(text) > _PLAIN_TEXT
-            or exc.filename is not None):
+    error: OSError = exc  # type: ignore[assignment]  # its class is one of _BUILTIN_OSERRORS
+    number, text = error.errno, error.strerror
+    if (
+        type(number) is not int
+        or type(text) is not str
+        or len(text) > _PLAIN_TEXT
+        or error.filename is not None
+    ):
         return None
     return cls, number, text, platform
+
+
+def known_plain(exc: BaseException, key: Tuple[Any, ...]) -> Optional[Diagnosis]:
+    """The answer for ``exc`` if one for its :func:`plain_key` ``key`` is cached, else None."""
+    known = _PLAIN.get(key)
+    if known is None:
+        return None
+    # a copy of a checked answer: fill the frozen class's __dict__ directly (no __init__: 5x cheaper)
+    copy = _new(Diagnosis)
+    values = copy.__dict__
+    values.update(known)
+    values["original"] = values["source"] = exc
+    # the library is the traceback's (where this exception was raised), never cached
+    values["library"] = library_in_traceback(exc) if exc.__traceback__ is not None else None
+    return copy
+
+
+_new = object.__new__
 
 
 def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
@@ -437,19 +554,14 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
     ``exc`` is not an exception (use :func:`connerr.explain` for text).
     """
     if not isinstance(exc, BaseException):
-        raise TypeError(f"normalize() takes an exception, not {type(exc).__name__}; "
-                        "connerr.explain() takes text")
+        raise TypeError(
+            f"normalize() takes an exception, not {type(exc).__name__}; connerr.explain() takes text"
+        )
     try:
         key = plain_key(exc, platform)
         if key is not None:
-            known = _PLAIN.get(key)
-            if known is not None:
-                # a copy of a checked answer: fill the frozen dataclass's __dict__ directly
-                # (Diagnosis has no __post_init__ and no slots), 5x cheaper than __init__
-                copy = object.__new__(Diagnosis)
-                # the library is the traceback's (where this exception was raised), never cached
-                library = library_in_traceback(exc) if exc.__traceback__ is not None else None
-                copy.__dict__.update(known, original=exc, source=exc, library=library)
+            copy = known_plain(exc, key)
+            if copy is not None:
                 return copy
         diagnosis = _diagnose(exc, platform)
         if key is not None and diagnosis.source is exc:
@@ -459,9 +571,18 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
         return diagnosis
     except Exception as internal:  # total by contract: a bug here must not hide the user's error
         return Diagnosis(
-            kind=Kind.UNKNOWN, name=None, number=None, domain=None, platform=platform,
-            message=_text(exc), notes=(f"connerr could not classify this: {_text(internal)}",),
-            retry="no", side="unknown", original=exc, exception=_type_name_or_unknown(exc), source=exc,
+            kind=Kind.UNKNOWN,
+            name=None,
+            number=None,
+            domain=None,
+            platform=platform,
+            message=_text(exc),
+            notes=(f"connerr could not classify this: {_text(internal)}",),
+            retry="no",
+            side="unknown",
+            original=exc,
+            exception=_type_name_or_unknown(exc),
+            source=exc,
         )
 
 
@@ -470,4 +591,3 @@ def _type_name_or_unknown(exc: BaseException) -> str:
         return type_name(exc)
     except Exception:
         return "?"
-

@@ -30,12 +30,29 @@ __all__ = ["RUNTIME_NAMES", "Hit", "Template", "recognise", "runtime_name", "tem
 
 #: what the answer calls each runtime or tool the table knows (``runtime`` column -> display name)
 RUNTIME_NAMES: Dict[str, str] = {
-    "node": "Node.js (libuv)", "go": "Go net", "jvm": "JVM (java.net, Netty, JDBC)",
-    "dotnet": ".NET", "rust": "Rust std::io", "curl": "curl / libcurl", "openssl": "OpenSSL",
-    "libpq": "PostgreSQL libpq", "mysql": "MySQL client", "redis": "Redis client",
-    "nginx": "nginx", "envoy": "Envoy", "haproxy": "HAProxy", "kubectl": "kubectl",
-    "ssh": "OpenSSH", "git": "git", "pip": "pip", "docker": "Docker", "grpc": "gRPC",
-    "erlang": "Erlang/Elixir", "ruby": "Ruby", "php": "PHP", "chromium": "Chromium",
+    "node": "Node.js (libuv)",
+    "go": "Go net",
+    "jvm": "JVM (java.net, Netty, JDBC)",
+    "dotnet": ".NET",
+    "rust": "Rust std::io",
+    "curl": "curl / libcurl",
+    "openssl": "OpenSSL",
+    "libpq": "PostgreSQL libpq",
+    "mysql": "MySQL client",
+    "redis": "Redis client",
+    "nginx": "nginx",
+    "envoy": "Envoy",
+    "haproxy": "HAProxy",
+    "kubectl": "kubectl",
+    "ssh": "OpenSSH",
+    "git": "git",
+    "pip": "pip",
+    "docker": "Docker",
+    "grpc": "gRPC",
+    "erlang": "Erlang/Elixir",
+    "ruby": "Ruby",
+    "php": "PHP",
+    "chromium": "Chromium",
     "python": "Python",
 }
 
@@ -104,8 +121,19 @@ def compile_template(row: List[str]) -> Template:
     anchor = pieces[0]
     if len(anchor.strip()) < 3:
         raise ValueError(f"recogniser {pattern!r}: must start with 3 literal characters or more")
-    return Template(runtime, pattern, domain, name, kind, platform, phase, source, anchor,
-                    "".join(parts), any(p in ("{n}", "{#}", "{x}") for p in pieces))
+    return Template(
+        runtime,
+        pattern,
+        domain,
+        name,
+        kind,
+        platform,
+        phase,
+        source,
+        anchor,
+        "".join(parts),
+        any(p in ("{n}", "{#}", "{x}") for p in pieces),
+    )
 
 
 _compiled: Dict[str, re.Pattern[str]] = {}
@@ -132,8 +160,11 @@ def templates() -> Tuple[Template, ...]:
     """Every row of recognisers.tsv, parsed on first use."""
     global _templates, _by_anchor
     if _templates is None:
-        rows = cached("recognisers", ("recognisers.tsv",), lambda: tuple(
-            tuple(compile_template(row)) for row in read_rows("recognisers.tsv")[1]))
+        rows = cached(
+            "recognisers",
+            ("recognisers.tsv",),
+            lambda: tuple(tuple(compile_template(row)) for row in read_rows("recognisers.tsv")[1]),
+        )
         _templates = tuple(Template(*row) for row in rows)
         by_anchor: Dict[str, List[Template]] = {}
         for template in _templates:
@@ -161,7 +192,7 @@ def recognise(text: str) -> List[Hit]:
             if m is not None:
                 groups = m.groupdict()
                 number = int(groups["n"]) if groups.get("n") else None
-                name = text[m.start("name"):m.end("name")] if groups.get("name") else ""
+                name = text[m.start("name") : m.end("name")] if groups.get("name") else ""
                 hits.append(Hit(template, m.start(), m.end(), number, name))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: List[Hit] = []
@@ -194,7 +225,7 @@ def _anchors_in(low: str) -> Iterator[Tuple[str, int]]:
     starts, by_two = _anchor_starts or _build_anchor_starts()
     for found in starts.finditer(low):
         pos = found.start()
-        for anchor in by_two[low[pos:pos + 2]]:
+        for anchor in by_two[low[pos : pos + 2]]:
             if low.startswith(anchor, pos):
                 yield anchor, pos
 

@@ -21,30 +21,87 @@ from connerr.taxonomy import Kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: explain reads this table, and importing typing costs its start-up
-    from typing import Callable, Dict, Iterator, List, Optional, Tuple
+    from typing import Callable, Dict, Hashable, Iterator, List, Optional, Tuple, TypeVar
 
-__all__ = ["LIBRARIES", "RULES", "STDLIB", "TEXT_RULES", "TextRule", "TypeRule", "aiohttp_tls_handshake",
-           "asyncio_tls_handshake", "inner_exceptions", "is_inert", "is_plain_word", "library_in_traceback",
-           "library_of", "library_of_module", "rules_named", "safe_attr", "text_rule", "type_rule"]
+    _K = TypeVar("_K", bound=Hashable)
+    _V = TypeVar("_V")
+
+__all__ = [
+    "LIBRARIES",
+    "RULES",
+    "STDLIB",
+    "TEXT_RULES",
+    "TextRule",
+    "TypeRule",
+    "aiohttp_tls_handshake",
+    "asyncio_tls_handshake",
+    "inner_exceptions",
+    "is_inert",
+    "is_plain_word",
+    "library_in_traceback",
+    "library_of",
+    "library_of_module",
+    "rules_named",
+    "safe_attr",
+    "text_rule",
+    "type_rule",
+]
 
 #: third-party packages recognised by name in a module path (vendored copies too); the outermost one
 #: names the library: ``botocore.vendored.requests`` is botocore's, ``pip._vendor.urllib3`` urllib3's
-LIBRARIES = frozenset({
-    "urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio", "redis", "pymysql",
-    "aiomysql", "psycopg2", "psycopg", "asyncpg", "pymongo", "grpc", "websocket", "paramiko", "botocore",
-    "elasticsearch", "elastic_transport", "clickhouse_connect", "kafka", "pika", "tornado", "twisted",
-    "trio", "pycurl", "httplib2", "OpenSSL",
-})
+LIBRARIES = frozenset(
+    {
+        "urllib3",
+        "requests",
+        "httpx",
+        "httpcore",
+        "aiohttp",
+        "websockets",
+        "anyio",
+        "redis",
+        "pymysql",
+        "aiomysql",
+        "psycopg2",
+        "psycopg",
+        "asyncpg",
+        "pymongo",
+        "grpc",
+        "websocket",
+        "paramiko",
+        "botocore",
+        "elasticsearch",
+        "elastic_transport",
+        "clickhouse_connect",
+        "kafka",
+        "pika",
+        "tornado",
+        "twisted",
+        "trio",
+        "pycurl",
+        "httplib2",
+        "OpenSSL",
+    }
+)
 #: stdlib "libraries": evidence from these is as strong as a builtin type
-STDLIB = frozenset({"builtins", "socket", "ssl", "http.client", "urllib.error", "asyncio",
-                    "concurrent.futures"})
+STDLIB = frozenset(
+    {"builtins", "socket", "ssl", "http.client", "urllib.error", "asyncio", "concurrent.futures"}
+)
 _STDLIB_MODULES: Tuple[Tuple[str, str], ...] = (
-    ("_socket", "socket"), ("socket", "socket"), ("_ssl", "ssl"), ("ssl", "ssl"),
+    ("_socket", "socket"),
+    ("socket", "socket"),
+    ("_ssl", "ssl"),
+    ("ssl", "ssl"),
     ("_cffi_ssl", "ssl"),  # PyPy's ssl classes live in _cffi_ssl._stdssl.error
-    ("http.client", "http.client"), ("urllib.error", "urllib.error"), ("asyncio", "asyncio"),
-    ("concurrent.futures", "concurrent.futures"), ("builtins", "builtins"),
+    ("http.client", "http.client"),
+    ("urllib.error", "urllib.error"),
+    ("asyncio", "asyncio"),
+    ("concurrent.futures", "concurrent.futures"),
+    ("builtins", "builtins"),
     # the stdlib's protocol clients: libraries a user calls (``library`` names them)
-    ("smtplib", "smtplib"), ("ftplib", "ftplib"), ("poplib", "poplib"), ("imaplib", "imaplib"),
+    ("smtplib", "smtplib"),
+    ("ftplib", "ftplib"),
+    ("poplib", "poplib"),
+    ("imaplib", "imaplib"),
     ("xmlrpc.client", "xmlrpc.client"),
 )
 
@@ -92,8 +149,9 @@ def _urllib3_protocol(text: str) -> Optional[Tuple[Optional[Kind], Optional[str]
     if text.startswith("('Connection aborted.'") or text.startswith("Connection aborted"):
         return None, "request"
     if "Connection broken" in text or "Response ended prematurely" in text:
-        return (Kind.REMOTE_DISCONNECTED if "IncompleteRead" in text or "prematurely" in text
-                else None), "body"
+        return (
+            Kind.REMOTE_DISCONNECTED if "IncompleteRead" in text or "prematurely" in text else None
+        ), "body"
     return None
 
 
@@ -113,8 +171,15 @@ def _ssl_error(text: str) -> Optional[Tuple[Optional[Kind], Optional[str]]]:
     return None
 
 
-_B, _S, _SSL, _HC, _UE, _AIO, _CF = ("builtins", "socket", "ssl", "http.client", "urllib.error",
-                                     "asyncio", "concurrent.futures")
+_B, _S, _SSL, _HC, _UE, _AIO, _CF = (
+    "builtins",
+    "socket",
+    "ssl",
+    "http.client",
+    "urllib.error",
+    "asyncio",
+    "concurrent.futures",
+)
 _U3, _RQ, _HX, _HCORE, _AH, _WS = "urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets"
 K = Kind
 
@@ -138,22 +203,32 @@ _RULES: Tuple[TypeRule, ...] = (
     TypeRule(_SSL, "SSLSyscallError", K.TLS_EOF, None),
     # CPython raises SSLZeroReturnError only where EOF was not expected (recv() turns it into
     # b""), and 3.9 built with OpenSSL 3 reports a TCP FIN in the handshake that way too
-    TypeRule(_SSL, "SSLZeroReturnError", K.TLS_EOF, None,
-             "the TLS stream ended before it was complete"),
+    TypeRule(_SSL, "SSLZeroReturnError", K.TLS_EOF, None, "the TLS stream ended before it was complete"),
     TypeRule(_SSL, "SSLCertVerificationError", K.TLS_CERTIFICATE, "connect"),
     TypeRule(_SSL, "SSLWantReadError", K.WOULD_BLOCK, None),
     TypeRule(_SSL, "SSLWantWriteError", K.WOULD_BLOCK, None),
     # http.client
-    TypeRule(_HC, "RemoteDisconnected", K.REMOTE_DISCONNECTED, "request",
-             "the server closed the connection without sending a response"),
-    TypeRule(_HC, "IncompleteRead", K.REMOTE_DISCONNECTED, "body",
-             "the server closed the connection before the whole body arrived"),
+    TypeRule(
+        _HC,
+        "RemoteDisconnected",
+        K.REMOTE_DISCONNECTED,
+        "request",
+        "the server closed the connection without sending a response",
+    ),
+    TypeRule(
+        _HC,
+        "IncompleteRead",
+        K.REMOTE_DISCONNECTED,
+        "body",
+        "the server closed the connection before the whole body arrived",
+    ),
     TypeRule(_HC, "BadStatusLine", None, "request"),
     # urllib.error: URLError.reason holds the real error
     TypeRule(_UE, "URLError", None, None),
     # asyncio / concurrent.futures (separate TimeoutError classes before 3.11)
-    TypeRule(_AIO, "IncompleteReadError", K.REMOTE_DISCONNECTED, None,
-             "the stream ended before the expected bytes"),
+    TypeRule(
+        _AIO, "IncompleteReadError", K.REMOTE_DISCONNECTED, None, "the stream ended before the expected bytes"
+    ),
     TypeRule(_AIO, "TimeoutError", K.TIMED_OUT, None),
     TypeRule(_AIO, "CancelledError", K.CANCELLED, None),
     TypeRule(_CF, "TimeoutError", K.TIMED_OUT, None),
@@ -183,8 +258,13 @@ for _lib in (_HX, _HCORE):  # httpx re-raises httpcore's classes under the same 
     _RULES += (
         TypeRule(_lib, "ConnectError", None, "connect"),
         TypeRule(_lib, "ConnectTimeout", K.TIMED_OUT, "connect"),
-        TypeRule(_lib, "PoolTimeout", K.TIMED_OUT, "connect",
-                 "no connection of the pool became free: nothing was sent"),
+        TypeRule(
+            _lib,
+            "PoolTimeout",
+            K.TIMED_OUT,
+            "connect",
+            "no connection of the pool became free: nothing was sent",
+        ),
         TypeRule(_lib, "ReadTimeout", K.TIMED_OUT, "transfer"),
         TypeRule(_lib, "WriteTimeout", K.TIMED_OUT, "request"),
         TypeRule(_lib, "TimeoutException", K.TIMED_OUT, None),
@@ -203,8 +283,13 @@ _RULES += (
     TypeRule(_AH, "ClientConnectorSSLError", K.TLS_PROTOCOL, "connect"),
     TypeRule(_AH, "ClientSSLError", K.TLS_PROTOCOL, None),
     TypeRule(_AH, "ServerFingerprintMismatch", K.TLS_CERTIFICATE, "connect"),
-    TypeRule(_AH, "ServerDisconnectedError", K.REMOTE_DISCONNECTED, "request",
-             "the server closed the connection without (a complete) response"),
+    TypeRule(
+        _AH,
+        "ServerDisconnectedError",
+        K.REMOTE_DISCONNECTED,
+        "request",
+        "the server closed the connection without (a complete) response",
+    ),
     TypeRule(_AH, "ServerTimeoutError", K.TIMED_OUT, "transfer"),
     TypeRule(_AH, "ConnectionTimeoutError", K.TIMED_OUT, "connect"),
     TypeRule(_AH, "SocketTimeoutError", K.TIMED_OUT, "transfer"),
@@ -212,14 +297,24 @@ _RULES += (
     TypeRule(_AH, "ClientConnectionResetError", K.CONNECTION_RESET, "request"),
     # websockets
     TypeRule(_WS, "ConnectionClosed", K.REMOTE_DISCONNECTED, "transfer"),
-    TypeRule(_WS, "ConnectionClosedError", K.REMOTE_DISCONNECTED, "transfer",
-             "no close frame: the connection was lost"),
+    TypeRule(
+        _WS,
+        "ConnectionClosedError",
+        K.REMOTE_DISCONNECTED,
+        "transfer",
+        "no close frame: the connection was lost",
+    ),
     TypeRule(_WS, "ConnectionClosedOK", None, "close"),
     TypeRule(_WS, "InvalidHandshake", None, "connect"),
-    TypeRule(_WS, "InvalidMessage", K.REMOTE_DISCONNECTED, "connect",
-             "no valid HTTP response to the opening handshake; websockets drops the error the "
-             "connection was lost with (asyncio/connection.py connection_lost), so a reset reads "
-             "as a close: the best it can know"),
+    TypeRule(
+        _WS,
+        "InvalidMessage",
+        K.REMOTE_DISCONNECTED,
+        "connect",
+        "no valid HTTP response to the opening handshake; websockets drops the error the "
+        "connection was lost with (asyncio/connection.py connection_lost), so a reset reads "
+        "as a close: the best it can know",
+    ),
     # anyio (under httpx's async transport): EndOfStream hides an SSLEOFError "from None"
     TypeRule("anyio", "EndOfStream", K.REMOTE_DISCONNECTED, None),
     # the transport was lost with an error; on 3.9 anyio keeps no OS error to say which
@@ -228,10 +323,20 @@ _RULES += (
 
 _RULES += (
     # the stdlib's protocol clients
-    TypeRule("builtins", "EOFError", K.REMOTE_DISCONNECTED, None,
-             "the peer closed the stream (ftplib, telnetlib and others raise EOFError at EOF)"),
-    TypeRule("smtplib", "SMTPServerDisconnected", K.REMOTE_DISCONNECTED, None,
-             "the server closed the connection (Lib/smtplib.py getreply)"),
+    TypeRule(
+        "builtins",
+        "EOFError",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "the peer closed the stream (ftplib, telnetlib and others raise EOFError at EOF)",
+    ),
+    TypeRule(
+        "smtplib",
+        "SMTPServerDisconnected",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "the server closed the connection (Lib/smtplib.py getreply)",
+    ),
     TypeRule("smtplib", "SMTPConnectError", None, "connect"),
     TypeRule("smtplib", "SMTPException", None, None),
     TypeRule("poplib", "error_proto", None, None),
@@ -251,26 +356,56 @@ _RULES += (
     TypeRule("redis", "BusyLoadingError", None, None),
     TypeRule("pymysql", "OperationalError", None, None, code_arg="mysql"),
     TypeRule("pymysql", "InterfaceError", None, None, code_arg="mysql"),
-    TypeRule("psycopg", "ConnectionTimeout", K.TIMED_OUT, "connect",
-             "psycopg's own connect timeout (psycopg/connection.py)"),
-    TypeRule("asyncpg", "ConnectionDoesNotExistError", K.REMOTE_DISCONNECTED, None,
-             "the connection was lost in the middle of an operation"),
+    TypeRule(
+        "psycopg",
+        "ConnectionTimeout",
+        K.TIMED_OUT,
+        "connect",
+        "psycopg's own connect timeout (psycopg/connection.py)",
+    ),
+    TypeRule(
+        "asyncpg",
+        "ConnectionDoesNotExistError",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "the connection was lost in the middle of an operation",
+    ),
     TypeRule("asyncpg", "InterfaceError", None, None),
     TypeRule("pymongo", "AutoReconnect", None, None),
-    TypeRule("pymongo", "ServerSelectionTimeoutError", None, "connect",
-             "pymongo keeps the last error of server selection only as text"),
+    TypeRule(
+        "pymongo",
+        "ServerSelectionTimeoutError",
+        None,
+        "connect",
+        "pymongo keeps the last error of server selection only as text",
+    ),
     TypeRule("pymongo", "NetworkTimeout", K.TIMED_OUT, None),
     TypeRule("grpc", "RpcError", None, None),
-    TypeRule("websocket", "WebSocketConnectionClosedException", K.REMOTE_DISCONNECTED, None,
-             "websocket-client read the end of the stream"),
+    TypeRule(
+        "websocket",
+        "WebSocketConnectionClosedException",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "websocket-client read the end of the stream",
+    ),
     TypeRule("websocket", "WebSocketTimeoutException", K.TIMED_OUT, None),
     TypeRule("websocket", "WebSocketAddressException", K.NAME_RESOLUTION_FAILED, "connect"),
-    TypeRule("paramiko", "NoValidConnectionsError", None, "connect",
-             "paramiko keeps each address's error in .errors"),
+    TypeRule(
+        "paramiko",
+        "NoValidConnectionsError",
+        None,
+        "connect",
+        "paramiko keeps each address's error in .errors",
+    ),
     TypeRule("paramiko", "SSHException", None, None),
     TypeRule("botocore", "EndpointConnectionError", None, "connect"),
-    TypeRule("botocore", "ConnectionClosedError", K.REMOTE_DISCONNECTED, "request",
-             "the connection closed before a valid response"),
+    TypeRule(
+        "botocore",
+        "ConnectionClosedError",
+        K.REMOTE_DISCONNECTED,
+        "request",
+        "the connection closed before a valid response",
+    ),
     TypeRule("botocore", "ReadTimeoutError", K.TIMED_OUT, "transfer"),
     TypeRule("botocore", "ConnectTimeoutError", K.TIMED_OUT, "connect"),
     TypeRule("botocore", "SSLError", K.TLS_PROTOCOL, "connect"),
@@ -280,88 +415,228 @@ _RULES += (
     TypeRule("elastic_transport", "TlsError", K.TLS_PROTOCOL, None),
     TypeRule("pika", "AMQPConnectionError", None, "connect", "pika keeps the transport's error in args[0]"),
     TypeRule("pika", "StreamLostError", None, None),
-    TypeRule("pika", "AMQPConnectorStackTimeout", K.TIMED_OUT, "connect",
-             "the AMQP handshake did not complete within stack_timeout"),
+    TypeRule(
+        "pika",
+        "AMQPConnectorStackTimeout",
+        K.TIMED_OUT,
+        "connect",
+        "the AMQP handshake did not complete within stack_timeout",
+    ),
     TypeRule("pika", "AMQPConnectorSocketConnectError", None, "connect"),
-    TypeRule("tornado", "HTTPStreamClosedError", K.REMOTE_DISCONNECTED, None,
-             "tornado's simple client read the end of the stream ('Stream closed')"),
+    TypeRule(
+        "tornado",
+        "HTTPStreamClosedError",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "tornado's simple client read the end of the stream ('Stream closed')",
+    ),
     TypeRule("tornado", "HTTPTimeoutError", K.TIMED_OUT, None),
     TypeRule("tornado", "StreamClosedError", None, None, "tornado keeps the OS error in .real_error"),
     TypeRule("trio", "TooSlowError", K.TIMED_OUT, None),
     TypeRule("trio", "BrokenResourceError", None, None),
     TypeRule("pycurl", "error", None, None, code_arg="curl"),
     TypeRule("httplib2", "ServerNotFoundError", K.NAME_RESOLUTION_FAILED, "connect"),
-    TypeRule("kafka", "KafkaTimeoutError", K.TIMED_OUT, None,
-             "kafka-python retries every broker until its own timeout and keeps none of their errors"),
+    TypeRule(
+        "kafka",
+        "KafkaTimeoutError",
+        K.TIMED_OUT,
+        None,
+        "kafka-python retries every broker until its own timeout and keeps none of their errors",
+    ),
     TypeRule("kafka", "NoBrokersAvailable", None, "connect"),
     TypeRule("OpenSSL", "SysCallError", None, None),
     TypeRule("twisted", "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect"),
     TypeRule("twisted", "ConnectError", None, "connect", "Twisted keeps the OS error in .osError"),
     # twisted/internet/tcp.py: a read error (ECONNRESET...) closes with CONNECTION_LOST, an EOF with
     # CONNECTION_DONE: the errno itself is not kept
-    TypeRule("twisted", "ConnectionLost", K.CONNECTION_RESET, None,
-             "Twisted reads a reset as 'lost in a non-clean fashion' and keeps no errno"),
+    TypeRule(
+        "twisted",
+        "ConnectionLost",
+        K.CONNECTION_RESET,
+        None,
+        "Twisted reads a reset as 'lost in a non-clean fashion' and keeps no errno",
+    ),
     TypeRule("twisted", "ConnectionDone", K.REMOTE_DISCONNECTED, None),
     TypeRule("twisted", "TimeoutError", K.TIMED_OUT, None),
     TypeRule("twisted", "CancelledError", K.CANCELLED, None),
     TypeRule("twisted", "DNSLookupError", K.NAME_RESOLUTION_FAILED, "connect"),
-    TypeRule("twisted", "ResponseNeverReceived", None, "request",
-             "Twisted keeps the causes as Failures in .reasons"),
+    TypeRule(
+        "twisted",
+        "ResponseNeverReceived",
+        None,
+        "request",
+        "Twisted keeps the causes as Failures in .reasons",
+    ),
 )
 
 #: Phrases of libraries that keep only text (their error, not an exception object, says what happened)
 TEXT_RULES: Tuple[TextRule, ...] = (
-    *(rule for lib in ("psycopg2", "psycopg") for rule in (
-        TextRule(lib, "", "server closed the connection unexpectedly", K.REMOTE_DISCONNECTED, None,
-                 f"{_PG}/fe-secure.c (pqsecure_raw_read: EPIPE and ECONNRESET read as a closed one)",
-                 "libpq reports a reset (ECONNRESET) and an end of stream alike, and keeps no errno"),
-        TextRule(lib, "", "timeout expired", K.TIMED_OUT, "connect",
-                 f"{_PG}/fe-connect.c (connectDBComplete: 'timeout expired')", _PG_TEXT),
-        TextRule(lib, "", "ssl syscall error: eof detected", K.TLS_EOF, "connect",
-                 f"{_PG}/fe-secure-openssl.c ('SSL SYSCALL error: EOF detected')", _PG_TEXT),
-        TextRule(lib, "", "ssl error: unexpected eof while reading", K.TLS_EOF, "connect",
-                 f"{_PG}/fe-secure-openssl.c ('SSL error: %s' with OpenSSL's reason)", _PG_TEXT),
-        TextRule(lib, "", "could not translate host name", K.NAME_RESOLUTION_FAILED, "connect",
-                 f"{_PG}/fe-connect.c ('could not translate host name \"%s\" to address: %s')",
-                 "libpq keeps only gai_strerror's text"),
-    )),
-    TextRule("pymongo", "ServerSelectionTimeoutError", "no servers found yet", K.TIMED_OUT, "connect",
-             "mongodb/mongo-python-driver:pymongo/synchronous/topology.py ('No servers found yet')",
-             "server selection timed out before any connection attempt ended"),
-    TextRule("pymongo", "", "connection closed", K.REMOTE_DISCONNECTED, None,
-             "mongodb/mongo-python-driver:pymongo/network_layer.py (OSError('connection closed'))",
-             "pymongo reports the end of the stream as text only"),
-    TextRule("grpc", "", "handshake read failed", K.TLS_EOF, "connect",
-             "grpc/grpc:src/core/handshaker/security/security_handshaker.cc",
-             "gRPC core keeps the transport's error only as text"),
-    TextRule("grpc", "", "socket closed", K.REMOTE_DISCONNECTED, None,
-             "grpc/grpc:src/core/lib/iomgr/tcp_posix.cc ('Socket closed' at EOF)",
-             "gRPC core keeps the transport's error only as text"),
-    TextRule("grpc", "", "statuscode.deadline_exceeded", K.TIMED_OUT, None,
-             "grpc/grpc:include/grpcpp/impl/codegen/status_code_enum.h (DEADLINE_EXCEEDED)"),
-    TextRule("pycurl", "", "unexpected eof while reading", K.TLS_EOF, "connect",
-             "curl/curl@5c61e168698a:lib/vtls/openssl.c (failf with OpenSSL's reason)",
-             "pycurl.error keeps the CURLcode and curl's text; the errno is only in Curl.getinfo(OS_ERRNO)"),
-    TextRule("OpenSSL", "SysCallError", "unexpected eof", K.TLS_EOF, None,
-             "pyca/pyopenssl:src/OpenSSL/SSL.py (_raise_ssl_error: SysCallError(-1, 'Unexpected EOF'))",
-             "pyOpenSSL reports the peer's close as a SysCallError with errno -1"),
-    TextRule("pymongo", "", "(-1, 'unexpected eof')", K.TLS_EOF, "connect",
-             "mongodb/mongo-python-driver:pymongo/pyopenssl_context.py (pyOpenSSL's SysCallError as text)",
-             "pymongo keeps pyOpenSSL's error only as text"),
-    TextRule("pika", "", "transport indicated eof", K.REMOTE_DISCONNECTED, None,
-             "pika/pika:pika/adapters/utils/io_services_utils.py (StreamLostError)",
-             "pika reports the end of the stream as text"),
-    TextRule("redis", "ConnectionError", "connection closed by server", K.REMOTE_DISCONNECTED, None,
-             "redis/redis-py:redis/_parsers/socket.py (SERVER_CLOSED_CONNECTION_ERROR)",
-             "redis-py reads the end of the stream itself and raises its own error"),
-    TextRule("poplib", "error_proto", "-err eof", K.REMOTE_DISCONNECTED, None,
-             "python/cpython:Lib/poplib.py (_getline: raise error_proto('-ERR EOF') when recv returns b'')",
-             "poplib turns the end of the stream into a protocol error"),
-    TextRule("imaplib", "abort", "socket error: eof", K.REMOTE_DISCONNECTED, None,
-             "python/cpython:Lib/imaplib.py (_get_line: raise self.abort('socket error: EOF'))",
-             "imaplib turns the end of the stream into IMAP4.abort"),
-    TextRule("smtplib", "SMTPServerDisconnected", "please run connect() first", K.NOT_CONNECTED, None,
-             "python/cpython:Lib/smtplib.py (send: SMTPServerDisconnected('please run connect() first'))"),
+    *(
+        rule
+        for lib in ("psycopg2", "psycopg")
+        for rule in (
+            TextRule(
+                lib,
+                "",
+                "server closed the connection unexpectedly",
+                K.REMOTE_DISCONNECTED,
+                None,
+                f"{_PG}/fe-secure.c (pqsecure_raw_read: EPIPE and ECONNRESET read as a closed one)",
+                "libpq reports a reset (ECONNRESET) and an end of stream alike, and keeps no errno",
+            ),
+            TextRule(
+                lib,
+                "",
+                "timeout expired",
+                K.TIMED_OUT,
+                "connect",
+                f"{_PG}/fe-connect.c (connectDBComplete: 'timeout expired')",
+                _PG_TEXT,
+            ),
+            TextRule(
+                lib,
+                "",
+                "ssl syscall error: eof detected",
+                K.TLS_EOF,
+                "connect",
+                f"{_PG}/fe-secure-openssl.c ('SSL SYSCALL error: EOF detected')",
+                _PG_TEXT,
+            ),
+            TextRule(
+                lib,
+                "",
+                "ssl error: unexpected eof while reading",
+                K.TLS_EOF,
+                "connect",
+                f"{_PG}/fe-secure-openssl.c ('SSL error: %s' with OpenSSL's reason)",
+                _PG_TEXT,
+            ),
+            TextRule(
+                lib,
+                "",
+                "could not translate host name",
+                K.NAME_RESOLUTION_FAILED,
+                "connect",
+                f"{_PG}/fe-connect.c ('could not translate host name \"%s\" to address: %s')",
+                "libpq keeps only gai_strerror's text",
+            ),
+        )
+    ),
+    TextRule(
+        "pymongo",
+        "ServerSelectionTimeoutError",
+        "no servers found yet",
+        K.TIMED_OUT,
+        "connect",
+        "mongodb/mongo-python-driver:pymongo/synchronous/topology.py ('No servers found yet')",
+        "server selection timed out before any connection attempt ended",
+    ),
+    TextRule(
+        "pymongo",
+        "",
+        "connection closed",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "mongodb/mongo-python-driver:pymongo/network_layer.py (OSError('connection closed'))",
+        "pymongo reports the end of the stream as text only",
+    ),
+    TextRule(
+        "grpc",
+        "",
+        "handshake read failed",
+        K.TLS_EOF,
+        "connect",
+        "grpc/grpc:src/core/handshaker/security/security_handshaker.cc",
+        "gRPC core keeps the transport's error only as text",
+    ),
+    TextRule(
+        "grpc",
+        "",
+        "socket closed",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "grpc/grpc:src/core/lib/iomgr/tcp_posix.cc ('Socket closed' at EOF)",
+        "gRPC core keeps the transport's error only as text",
+    ),
+    TextRule(
+        "grpc",
+        "",
+        "statuscode.deadline_exceeded",
+        K.TIMED_OUT,
+        None,
+        "grpc/grpc:include/grpcpp/impl/codegen/status_code_enum.h (DEADLINE_EXCEEDED)",
+    ),
+    TextRule(
+        "pycurl",
+        "",
+        "unexpected eof while reading",
+        K.TLS_EOF,
+        "connect",
+        "curl/curl@5c61e168698a:lib/vtls/openssl.c (failf with OpenSSL's reason)",
+        "pycurl.error keeps the CURLcode and curl's text; the errno is only in Curl.getinfo(OS_ERRNO)",
+    ),
+    TextRule(
+        "OpenSSL",
+        "SysCallError",
+        "unexpected eof",
+        K.TLS_EOF,
+        None,
+        "pyca/pyopenssl:src/OpenSSL/SSL.py (_raise_ssl_error: SysCallError(-1, 'Unexpected EOF'))",
+        "pyOpenSSL reports the peer's close as a SysCallError with errno -1",
+    ),
+    TextRule(
+        "pymongo",
+        "",
+        "(-1, 'unexpected eof')",
+        K.TLS_EOF,
+        "connect",
+        "mongodb/mongo-python-driver:pymongo/pyopenssl_context.py (pyOpenSSL's SysCallError as text)",
+        "pymongo keeps pyOpenSSL's error only as text",
+    ),
+    TextRule(
+        "pika",
+        "",
+        "transport indicated eof",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "pika/pika:pika/adapters/utils/io_services_utils.py (StreamLostError)",
+        "pika reports the end of the stream as text",
+    ),
+    TextRule(
+        "redis",
+        "ConnectionError",
+        "connection closed by server",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "redis/redis-py:redis/_parsers/socket.py (SERVER_CLOSED_CONNECTION_ERROR)",
+        "redis-py reads the end of the stream itself and raises its own error",
+    ),
+    TextRule(
+        "poplib",
+        "error_proto",
+        "-err eof",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "python/cpython:Lib/poplib.py (_getline: raise error_proto('-ERR EOF') when recv returns b'')",
+        "poplib turns the end of the stream into a protocol error",
+    ),
+    TextRule(
+        "imaplib",
+        "abort",
+        "socket error: eof",
+        K.REMOTE_DISCONNECTED,
+        None,
+        "python/cpython:Lib/imaplib.py (_get_line: raise self.abort('socket error: EOF'))",
+        "imaplib turns the end of the stream into IMAP4.abort",
+    ),
+    TextRule(
+        "smtplib",
+        "SMTPServerDisconnected",
+        "please run connect() first",
+        K.NOT_CONNECTED,
+        None,
+        "python/cpython:Lib/smtplib.py (send: SMTPServerDisconnected('please run connect() first'))",
+    ),
 )
 
 #: Every rule (the table).
@@ -386,21 +661,28 @@ _LIBRARY_OF_MODULE: Dict[str, Optional[str]] = {}
 
 def library_of_module(module: str) -> Optional[str]:
     """The library (or stdlib module) of a dotted module path, or None (cached per module)."""
-    try:
-        return _LIBRARY_OF_MODULE[module]
-    except KeyError:
-        pass
-    found: Optional[str] = None
+    return remembered(_LIBRARY_OF_MODULE, module, _library_of_module, 4096)
+
+
+def _library_of_module(module: str) -> Optional[str]:
     for prefix, lib in _STDLIB_MODULES:
         if module == prefix or module.startswith(prefix + "."):
-            found = lib
-            break
-    else:
-        found = next((part for part in module.split(".") if part in LIBRARIES), None)
-    if len(_LIBRARY_OF_MODULE) >= 4096:
-        _LIBRARY_OF_MODULE.clear()
-    _LIBRARY_OF_MODULE[module] = found
-    return found
+            return lib
+    return next((part for part in module.split(".") if part in LIBRARIES), None)
+
+
+def remembered(cache: Dict[_K, _V], key: _K, compute: Callable[[_K], _V], limit: int = 1024) -> _V:
+    """``compute(key)``, kept in ``cache``: a full cache starts over (a long-running process must
+    not stop remembering what it sees now; classes made at run time must not pile up)."""
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    value = compute(key)
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def library_in_traceback(exc: BaseException) -> Optional[str]:
@@ -420,48 +702,81 @@ def library_in_traceback(exc: BaseException) -> Optional[str]:
 
 
 def type_rule(exc: BaseException) -> Optional[TypeRule]:
-    """The most specific rule along ``type(exc).__mro__``, or None."""
-    for cls in type(exc).__mro__:
-        lib = library_of(cls)
+    """The most specific rule along ``type(exc).__mro__``, or None (cached per class)."""
+    return _facts(type(exc)).rule
+
+
+class _ClassFacts(NamedTuple):
+    """What the rules say of a class, whatever its instance: computed once per class."""
+
+    #: the most specific type rule along the MRO
+    rule: Optional[TypeRule]
+    #: the phrase rules that may apply to its instances, in MRO order
+    text_rules: Tuple[TextRule, ...]
+    #: the attributes of :data:`_INNER_ATTRS` the class itself defines (properties, slots; all of
+    #: them for a class with ``__getattr__``)
+    inner_attrs: Tuple[str, ...]
+    #: no OSError, no exception group, no rule of any kind for the class or a base (see is_inert)
+    inert: bool
+
+
+_FACTS: Dict[type, _ClassFacts] = {}
+
+
+def _facts(cls: type) -> _ClassFacts:
+    return remembered(_FACTS, cls, _class_facts)
+
+
+def _class_facts(cls: type) -> _ClassFacts:
+    rule: Optional[TypeRule] = None
+    text_rules: List[TextRule] = []
+    phrase_library = False  # a base belongs to a library with phrase rules (for another class, maybe)
+    for base in cls.__mro__:
+        lib = library_of(base)
         if lib is None:
             continue
-        rule = _TABLE.get((lib, getattr(cls, "__name__", "")))
-        if rule is not None:
-            return rule
-    return None
-
-
-_INERT: Dict[type, bool] = {}
+        name = getattr(base, "__name__", "")
+        if rule is None:
+            rule = _TABLE.get((lib, name))
+        phrase_library = phrase_library or lib in _TEXT_BY_LIBRARY
+        text_rules.extend(r for r in _TEXT_BY_LIBRARY.get(lib, ()) if r.name in ("", name))
+    spaces = [getattr(base, "__dict__", {}) for base in cls.__mro__]
+    dynamic = any("__getattr__" in space for space in spaces)  # any name may answer: ask them all
+    defined = tuple(attr for attr in _INNER_ATTRS if dynamic or any(attr in space for space in spaces))
+    inert = (
+        not issubclass(cls, OSError) and rule is None and not phrase_library and not hasattr(cls, "derive")
+    )
+    return _ClassFacts(rule, tuple(text_rules), defined, inert)
 
 
 def is_inert(exc: BaseException) -> bool:
     """True when nothing about ``exc`` but its message could make it a network error: no OSError, no
     exception group, no rule for its class or a base, no exception it wraps (chain, args, attributes
-    of its own). Per class, cached."""
-    cls = type(exc)
-    inert = _INERT.get(cls)
-    if inert is None:
-        inert = (not issubclass(cls, OSError) and type_rule(exc) is None and not hasattr(cls, "derive")
-                 and not any(library_of(base) in _TEXT_BY_LIBRARY for base in cls.__mro__))
-        if len(_INERT) >= 1024:
-            _INERT.clear()
-        _INERT[cls] = inert
-    if not inert or exc.__cause__ is not None or exc.__context__ is not None or exc.__dict__:
+    of its own). The class's part is cached."""
+    facts = _FACTS.get(type(exc)) or _facts(type(exc))  # translate()'s exit: spare a call when known
+    if not facts.inert or exc.__cause__ is not None or exc.__context__ is not None or exc.__dict__:
         return False  # attributes of its own: a wrapper's .reason, .errors...
-    return all(not isinstance(arg, BaseException) for arg in exc.args)
+    for arg in exc.args:  # noqa: SIM110 - a loop is twice as fast as all() over a generator here
+        if isinstance(arg, BaseException):
+            return False
+    return True
 
 
 def text_rule(exc: BaseException, text: str) -> Optional[TextRule]:
     """The first phrase rule of ``exc``'s library (and class, along its MRO) that ``text`` has."""
+    candidates = _facts(type(exc)).text_rules
+    if not candidates:
+        return None
     lowered = text.lower()
-    for cls in type(exc).__mro__:
-        lib = library_of(cls)
-        if lib is None:
-            continue
-        for rule in _TEXT_BY_LIBRARY.get(lib, ()):
-            if rule.name in ("", getattr(cls, "__name__", "")) and rule.phrase in lowered:
-                return rule
+    for rule in candidates:
+        if rule.phrase in lowered:
+            return rule
     return None
+
+
+def may_have_text_rule(exc: BaseException) -> bool:
+    """False when no phrase rule can apply to ``exc`` (none for its class and library)."""
+    return bool(_facts(type(exc)).text_rules)
 
 
 def rules_named(name: str, module: str = "") -> List[TypeRule]:
@@ -498,8 +813,7 @@ def asyncio_tls_handshake(exc: BaseException) -> bool:
         if tb is None:
             return False
         code = tb.tb_frame.f_code
-        if (code.co_name in ("_create_connection_transport", "start_tls")
-                and "asyncio" in code.co_filename):
+        if code.co_name in ("_create_connection_transport", "start_tls") and "asyncio" in code.co_filename:
             local = tb.tb_frame.f_locals
             return bool(local.get("ssl") or local.get("sslcontext"))
         tb = tb.tb_next
@@ -514,15 +828,24 @@ def aiohttp_tls_handshake(exc: BaseException) -> bool:
         return False
     inner = safe_attr(exc, "os_error")
     key = safe_attr(exc, "_conn_key")
-    return (type(inner) is ConnectionResetError and not inner.args
-            and safe_attr(key, "is_ssl") is True)
+    return type(inner) is ConnectionResetError and not inner.args and safe_attr(key, "is_ssl") is True
 
 
 #: attributes where libraries keep the exception they wrap: urllib.error (reason), aiohttp (os_error,
 #: certificate_error), urllib3 (original_error), Twisted (osError, reasons), pika (exception),
 #: paramiko (errors: {(host, port): exception}), tornado (real_error)
-_INNER_ATTRS = ("reason", "os_error", "certificate_error", "original_error", "osError", "exception",
-                "errors", "reasons", "value", "real_error")
+_INNER_ATTRS = (
+    "reason",
+    "os_error",
+    "certificate_error",
+    "original_error",
+    "osError",
+    "exception",
+    "errors",
+    "reasons",
+    "value",
+    "real_error",
+)
 
 
 def safe_attr(obj: object, name: str) -> object:
@@ -538,7 +861,11 @@ def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
     ``__cause__``, then ``__context__`` -- even when ``raise ... from None`` hid it from the
     traceback: anyio hides the SSLEOFError of a cut handshake that way."""
     found: List[object] = []
-    for name in _INNER_ATTRS:
+    own = getattr(exc, "__dict__", None)
+    names = _facts(type(exc)).inner_attrs
+    if own:
+        names += tuple(name for name in _INNER_ATTRS if name in own and name not in names)
+    for name in names:
         value = safe_attr(exc, name)
         if isinstance(value, dict):
             found.extend(list(value.values())[:8])

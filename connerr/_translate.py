@@ -51,9 +51,9 @@ from typing import (
 )
 
 from connerr._diagnosis import Diagnosis
-from connerr._normalize import normalize, plain_key
+from connerr._normalize import known_plain, normalize, plain_key
 from connerr._rules import is_inert, safe_attr
-from connerr.exceptions import ConnError, blank_instance, oserror_fields, translated_class
+from connerr.exceptions import _OSERROR_FIELDS, ConnError, blank_instance, oserror_fields, translated_class
 from connerr.taxonomy import NETWORK_KINDS
 
 __all__ = ["TranslatedContextManager", "Translator", "convert", "translate"]
@@ -77,26 +77,26 @@ def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[Base
         return None  # a class no rule knows is never translated for what its message says
     key = plain_key(exc, platform)
     cached = _PLAIN_CLASS.get(key, _MISSING) if key is not None else _MISSING
-    if cached is not _MISSING:
+    if key is not None and cached is not _MISSING:
         if cached is None:
             return None
-        cls: Optional[Type[ConnError]] = cached
-        diagnosis = normalize(exc, platform)
-    elif _is_group(exc):
+        new = _clone_plain(exc, cached)
+        new.__dict__["_diagnosis"] = known_plain(exc, key) or normalize(exc, platform)
+        return new
+    if _is_group(exc):
         return _convert_group(exc, platform)
-    else:
-        diagnosis = normalize(exc, platform)
-        cls = _network_class(exc, diagnosis)
-        if key is not None and diagnosis.evidence != "message":
-            if len(_PLAIN_CLASS) >= 4096:
-                _PLAIN_CLASS.clear()
-            _PLAIN_CLASS[key] = cls
+    diagnosis = normalize(exc, platform)
+    cls = _network_class(exc, diagnosis)
+    if key is not None and diagnosis.evidence != "message":
+        if len(_PLAIN_CLASS) >= 4096:
+            _PLAIN_CLASS.clear()
+        _PLAIN_CLASS[key] = cls
     if cls is None:
         return None
-    new = _clone(exc, cls)
-    if new is not None:
-        new.__dict__["_diagnosis"] = diagnosis
-    return new
+    cloned = _clone(exc, cls)
+    if cloned is not None:
+        cloned.__dict__["_diagnosis"] = diagnosis
+    return cloned
 
 
 def _network_class(exc: BaseException, diagnosis: Diagnosis) -> Optional[Type[ConnError]]:
@@ -122,6 +122,22 @@ def _clone(exc: BaseException, cls: Type[ConnError]) -> Optional[ConnError]:
             setattr(new, name, value)
         except (AttributeError, TypeError):
             pass
+    return new
+
+
+#: the OSError fields a plain OSError (see plain_key: no filename) may have besides the errno and
+#: strerror its constructor set: they are set after construction
+_LATE_FIELDS = tuple(name for name in _OSERROR_FIELDS if name not in ("errno", "strerror", "filename"))
+
+
+def _clone_plain(exc: BaseException, cls: Type[ConnError]) -> ConnError:
+    """:func:`_clone` of a plain OSError: ``cls.__new__`` sets errno and strerror from the args, and
+    it has no attributes of its own."""
+    new = blank_instance(cls, exc.args)
+    for name in _LATE_FIELDS:
+        value = getattr(exc, name, None)
+        if value is not None:
+            setattr(new, name, value)
     return new
 
 
@@ -185,16 +201,24 @@ class Translator:
     def __enter__(self) -> Translator:
         return self
 
-    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> None:
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
         if exc is not None and not is_inert(exc):  # the no-error path costs one test
             _reraise(exc, self.platform)
 
     async def __aenter__(self) -> Translator:
         return self
 
-    async def __aexit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                        tb: Optional[TracebackType]) -> None:
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
         _reraise(exc, self.platform)
 
     def __call__(self, func: F) -> F:
@@ -279,8 +303,12 @@ class TranslatedContextManager(Generic[T]):
             _reraise(exc, self._platform)
             raise
 
-    async def __aexit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                        tb: Optional[TracebackType]) -> Optional[bool]:
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> Optional[bool]:
         try:
             suppress = await self._inner.__aexit__(exc_type, exc, tb)
         except Exception as error:
@@ -309,8 +337,9 @@ def translate(target: F, *, platform: Optional[str] = None) -> F: ...
 @overload
 def translate(target: None = None, *, platform: Optional[str] = None) -> Translator: ...
 @overload
-def translate(target: AsyncContextManager[T], *,
-              platform: Optional[str] = None) -> TranslatedContextManager[T]: ...
+def translate(
+    target: AsyncContextManager[T], *, platform: Optional[str] = None
+) -> TranslatedContextManager[T]: ...
 
 
 def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
@@ -329,5 +358,7 @@ def translate(target: Any = None, *, platform: Optional[str] = None) -> Any:
         return TranslatedContextManager(target, platform)
     if callable(target):
         return Translator(platform)(target)
-    raise TypeError(f"translate() takes a function, a coroutine function or an async context "
-                    f"manager, not {type(target).__name__}")
+    raise TypeError(
+        f"translate() takes a function, a coroutine function or an async context "
+        f"manager, not {type(target).__name__}"
+    )

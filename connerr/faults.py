@@ -64,16 +64,27 @@ if TYPE_CHECKING:
 
 __all__ = ["MODES", "PROTOCOLS", "FaultyServer", "TLSFixture", "self_signed"]
 
-MODES = ("refuse", "reset", "close", "abort", "half_close", "stall", "drip", "tls_handshake_cut",
-         "tls_midstream_cut")
+MODES = (
+    "refuse",
+    "reset",
+    "close",
+    "abort",
+    "half_close",
+    "stall",
+    "drip",
+    "tls_handshake_cut",
+    "tls_midstream_cut",
+)
 PROTOCOLS = ("http", "raw", "smtp", "ftp", "pop3", "imap", "mysql", "postgresql")
 #: what the server says first, and what it answers to the client's STARTTLS (RFC 3207, 4217, 2595)
 _GREETINGS = {
     "smtp": (b"220 faulty ESMTP connerr\r\n", b"220 2.0.0 Ready to start TLS\r\n"),
     "ftp": (b"220 faulty FTP connerr\r\n", b"234 AUTH TLS successful\r\n"),
     "pop3": (b"+OK faulty POP3 connerr\r\n", b"+OK Begin TLS negotiation\r\n"),
-    "imap": (b"* OK [CAPABILITY IMAP4rev1 STARTTLS] faulty IMAP connerr\r\n",
-             b"{tag} OK Begin TLS negotiation now\r\n"),
+    "imap": (
+        b"* OK [CAPABILITY IMAP4rev1 STARTTLS] faulty IMAP connerr\r\n",
+        b"{tag} OK Begin TLS negotiation now\r\n",
+    ),
 }
 _PG_SSL_REQUEST = 80877103  # PostgreSQL's SSLRequest code (src/include/libpq/pqcomm.h)
 _TLS_MODES = ("tls_handshake_cut", "tls_midstream_cut")
@@ -88,15 +99,25 @@ class _Stopped(Exception):
 class FaultyServer:
     """A threaded loopback TCP server applying one fault to every connection."""
 
-    def __init__(self, mode: str, *, family: int = socket.AF_INET, timeout: float = 5.0,
-                 ssl_context: Optional[ssl.SSLContext] = None, drip_interval: float = 0.05,
-                 drip_bytes: int = 20, protocol: str = "http", fail_times: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        mode: str,
+        *,
+        family: int = socket.AF_INET,
+        timeout: float = 5.0,
+        ssl_context: Optional[ssl.SSLContext] = None,
+        drip_interval: float = 0.05,
+        drip_bytes: int = 20,
+        protocol: str = "http",
+        fail_times: Optional[int] = None,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
         if protocol not in PROTOCOLS:
             raise ValueError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
-        if fail_times is not None and (fail_times < 0 or mode == "refuse" or mode in _TLS_MODES
-                                       or protocol != "http"):
+        if fail_times is not None and (
+            fail_times < 0 or mode == "refuse" or mode in _TLS_MODES or protocol != "http"
+        ):
             raise ValueError("fail_times is a count >= 0, for the plain-HTTP modes other than refuse")
         if mode == "tls_midstream_cut" and ssl_context is None:
             raise ValueError("tls_midstream_cut needs a server ssl_context (see self_signed())")
@@ -146,8 +167,12 @@ class FaultyServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> None:
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
         self.stop()
 
     def start(self) -> None:
@@ -164,8 +189,7 @@ class FaultyServer:
             listener.listen(8)
             listener.setblocking(False)
             self._wake_r, self._wake_w = socket.socketpair()
-            self._thread = threading.Thread(target=self._serve, name=f"FaultyServer-{self.mode}",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._serve, name=f"FaultyServer-{self.mode}", daemon=True)
             self._thread.start()
         except BaseException:
             self.stop()
@@ -359,8 +383,7 @@ class FaultyServer:
                 self._read_head(tls, deadline)
             elif self.protocol == "raw":
                 self._recv(tls, deadline)
-            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n"
-                        + b"x" * 100)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n" + b"x" * 100)
             self.faulted.set()
         finally:
             self._untrack(tls)  # SSLSocket.close() sends no close_notify: a truncation
@@ -385,8 +408,9 @@ class FaultyServer:
             self.faulted.set()
             self._drain_until_eof(conn, deadline)
         elif mode == "drip":
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-                         % self.drip_bytes)
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % self.drip_bytes
+            )
             for _ in range(self.drip_bytes):
                 if self._stop.wait(self.drip_interval):  # the drip's pace, not synchronisation
                     break
@@ -416,10 +440,20 @@ def _mysql_handshake(tls: bool) -> bytes:
     (LONG_PASSWORD, PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH; SSL in the TLS modes), utf8mb4,
     status, plugin name."""
     capabilities = 0x1 | 0x200 | 0x8000 | 0x80000 | (0x800 if tls else 0)
-    payload = (b"\x0a" + b"8.0.0-connerr\x00" + struct.pack("<I", 1) + b"abcdefgh\x00"
-               + struct.pack("<H", capabilities & 0xFFFF) + b"\xff" + struct.pack("<H", 2)
-               + struct.pack("<H", capabilities >> 16) + bytes([21]) + b"\x00" * 10
-               + b"ijklmnopqrst\x00" + b"mysql_native_password\x00")
+    payload = (
+        b"\x0a"
+        + b"8.0.0-connerr\x00"
+        + struct.pack("<I", 1)
+        + b"abcdefgh\x00"
+        + struct.pack("<H", capabilities & 0xFFFF)
+        + b"\xff"
+        + struct.pack("<H", 2)
+        + struct.pack("<H", capabilities >> 16)
+        + bytes([21])
+        + b"\x00" * 10
+        + b"ijklmnopqrst\x00"
+        + b"mysql_native_password\x00"
+    )
     return struct.pack("<I", len(payload))[:3] + b"\x00" + payload
 
 

@@ -90,9 +90,17 @@ def parse(data: Any, path: str) -> Run:
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, list):
         raise MatrixInputError(f"{path}: 'scenarios' must be a list")
-    run = Run(path, str(source), _text(data, "os", path, True), _text(data, "arch", path, True),
-              _text(data, "libc", path), _text(data, "platform", path, True),
-              _text(data, "python", path), _text(data, "verified_by", path), _text(data, "target", path))
+    run = Run(
+        path,
+        str(source),
+        _text(data, "os", path, True),
+        _text(data, "arch", path, True),
+        _text(data, "libc", path),
+        _text(data, "platform", path, True),
+        _text(data, "python", path),
+        _text(data, "verified_by", path),
+        _text(data, "target", path),
+    )
     for index, item in enumerate(scenarios):
         row = _check_row(item, path, index)
         run.rows.setdefault((row["scenario"], row["layer"]), row)
@@ -226,8 +234,9 @@ def build(runs: List[Run]) -> Matrix:
             kind = _kind_of(row)
             if kind is not None:
                 kinds.setdefault(kind, []).append(run.label)
-        lines.append(Line(scenario, layer, cells, odd,
-                          _codes_status([row for row in found if row is not None]), kinds))
+        lines.append(
+            Line(scenario, layer, cells, odd, _codes_status([row for row in found if row is not None]), kinds)
+        )
     return Matrix(runs, lines)
 
 
@@ -244,8 +253,19 @@ def _kind_cell(kinds: Dict[str, List[str]], strong: str = "") -> str:
 
 
 def _run_rows(matrix: Matrix) -> List[Tuple[str, ...]]:
-    return [(r.label, r.source, f"{r.os} {r.arch} {r.libc}".strip(), r.platform, r.python or "-",
-             r.verified_by or "-", "" if r.rows else "no scenarios", r.path) for r in matrix.runs]
+    return [
+        (
+            r.label,
+            r.source,
+            f"{r.os} {r.arch} {r.libc}".strip(),
+            r.platform,
+            r.python or "-",
+            r.verified_by or "-",
+            "" if r.rows else "no scenarios",
+            r.path,
+        )
+        for r in matrix.runs
+    ]
 
 
 _RUN_HEADER = ("run", "source", "os/arch/libc", "platform", "python", "verified by", "note", "file")
@@ -253,8 +273,10 @@ _RUN_HEADER = ("run", "source", "os/arch/libc", "platform", "python", "verified 
 
 def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> List[str]:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    return ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-            for row in [header, ["-" * w for w in widths], *rows]]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        for row in [header, ["-" * w for w in widths], *rows]
+    ]
 
 
 def _scenario_summary(matrix: Matrix, strong: str = "") -> List[Tuple[str, str]]:
@@ -279,11 +301,23 @@ def to_text(matrix: Matrix) -> str:
     out += _grid(_RUN_HEADER, _run_rows(matrix))
     out.append("")
     header = ["scenario", "layer", *[r.label for r in columns], "codes", "kind"]
-    rows = [[line.scenario, line.layer, *[c + ("*" if odd else "") for c, odd in zip(line.cells, line.odd)],
-             line.codes, _kind_cell(line.kinds)] for line in matrix.lines]
+    rows = [
+        [
+            line.scenario,
+            line.layer,
+            *[c + ("*" if odd else "") for c, odd in zip(line.cells, line.odd)],
+            line.codes,
+            _kind_cell(line.kinds),
+        ]
+        for line in matrix.lines
+    ]
     out += _grid(header, rows)
-    out += ["", "* differs from the most common value in its row (every value, when none is)", "",
-            "kind per scenario:"]
+    out += [
+        "",
+        "* differs from the most common value in its row (every value, when none is)",
+        "",
+        "kind per scenario:",
+    ]
     width = max((len(s) for s, _ in _scenario_summary(matrix)), default=0)
     out += [f"  {s.ljust(width)}  {text}" for s, text in _scenario_summary(matrix)]
     return "\n".join(out)
@@ -303,15 +337,26 @@ def to_markdown(matrix: Matrix) -> str:
     """The matrix as GitHub-flavoured Markdown (for ``$GITHUB_STEP_SUMMARY``)."""
     columns = [r for r in matrix.runs if r.rows]
     out = ["## connerr probe matrix", "", f"{len(matrix.runs)} run(s):", ""]
-    out += _md_table(_RUN_HEADER, [[f"`{c}`" if i == 7 else c for i, c in enumerate(row)]
-                                   for row in _run_rows(matrix)])
-    out += ["", "Cells in **bold** differ from the most common value in their row (all of them, when "
-            "no value is the most common).", ""]
+    out += _md_table(
+        _RUN_HEADER, [[f"`{c}`" if i == 7 else c for i, c in enumerate(row)] for row in _run_rows(matrix)]
+    )
+    out += [
+        "",
+        "Cells in **bold** differ from the most common value in their row (all of them, when "
+        "no value is the most common).",
+        "",
+    ]
     header = ["scenario", "layer", *[r.label for r in columns], "codes", "kind"]
-    rows = [[line.scenario, line.layer,
-             *[f"**{c}**" if odd else c for c, odd in zip(line.cells, line.odd)],
-             line.codes if line.codes in ("same", "1 run", "-") else f"**{line.codes}**",
-             _kind_cell(line.kinds, "**")] for line in matrix.lines]
+    rows = [
+        [
+            line.scenario,
+            line.layer,
+            *[f"**{c}**" if odd else c for c, odd in zip(line.cells, line.odd)],
+            line.codes if line.codes in ("same", "1 run", "-") else f"**{line.codes}**",
+            _kind_cell(line.kinds, "**"),
+        ]
+        for line in matrix.lines
+    ]
     out += _md_table(header, rows)
     out += ["", "### Kind per scenario", ""]
     out += _md_table(["scenario", "normalized kind"], _scenario_summary(matrix, "**"))

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import os
 from types import ModuleType
-from typing import Any
 
 from connerr._native_types import EXCHANGE_STEPS, Constant
 from connerr.platforms import platform_tag
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _load_backend() -> tuple[str, ModuleType]:
@@ -35,9 +38,20 @@ def _load_backend() -> tuple[str, ModuleType]:
 
 
 BACKEND, _backend = _load_backend()
-_PUBLIC = ("compiled_os", "compiled_arch", "compiled_libc", "constants", "strerror", "gai_strerror",
-           "last_socket_error", "format_message", "raw_connect", "raw_bind", "raw_exchange",
-           "raw_resolve")
+_PUBLIC = (
+    "compiled_os",
+    "compiled_arch",
+    "compiled_libc",
+    "constants",
+    "strerror",
+    "gai_strerror",
+    "last_socket_error",
+    "format_message",
+    "raw_connect",
+    "raw_bind",
+    "raw_exchange",
+    "raw_resolve",
+)
 globals().update({name: getattr(_backend, name) for name in _PUBLIC if hasattr(_backend, name)})
 __all__ = ["BACKEND", "EXCHANGE_STEPS", "Constant", "current_platform"]
 __all__ += [name for name in _PUBLIC if hasattr(_backend, name)]

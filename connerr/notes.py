@@ -33,8 +33,17 @@ from connerr import _fastindex
 from connerr._data import read_tsv
 from connerr.platforms import FAMILIES, check_platform
 
-__all__ = ["FAMILIES", "Note", "SECTIONS", "all_notes", "family_of", "format_note",
-           "formatted_notes", "names", "notes_for"]
+__all__ = [
+    "FAMILIES",
+    "Note",
+    "SECTIONS",
+    "all_notes",
+    "family_of",
+    "format_note",
+    "formatted_notes",
+    "names",
+    "notes_for",
+]
 
 #: Note sections, in display order.
 SECTIONS: Tuple[str, ...] = ("operation", "cause", "not_meaning", "distinguish", "action")
@@ -58,8 +67,14 @@ class Note:
 
     def to_dict(self) -> Dict[str, str]:
         """JSON-ready form."""
-        return {"name": self.name, "family": self.family, "section": self.section,
-                "text": self.text, "source": self.source, "status": self.status}
+        return {
+            "name": self.name,
+            "family": self.family,
+            "section": self.section,
+            "text": self.text,
+            "source": self.source,
+            "status": self.status,
+        }
 
 
 def family_of(platform: str) -> Optional[str]:
@@ -95,7 +110,8 @@ def format_note(note: Note) -> str:
     'Because. [Linux tcp(7)]'
     """
     return _fastindex.format_note_row(
-        (note.name, note.family, note.section, note.text, note.source, note.status))
+        (note.name, note.family, note.section, note.text, note.source, note.status)
+    )
 
 
 def formatted_notes(name: str, platform: Optional[str] = None) -> List[str]:
@@ -110,5 +126,7 @@ def names() -> Tuple[str, ...]:
 
 def all_notes() -> Tuple[Note, ...]:
     """Every note, in file order."""
-    return tuple(Note(row["name"], row["family"], row["section"], row["text"], row["source"],
-                      row["status"]) for row in read_tsv("notes.tsv"))
+    return tuple(
+        Note(row["name"], row["family"], row["section"], row["text"], row["source"], row["status"])
+        for row in read_tsv("notes.tsv")
+    )

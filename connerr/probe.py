@@ -45,8 +45,18 @@ TLS_RECORD = b"\x16\x03\x01\x00\x04\x01\x00\x00\x00"
 #: more than loopback buffers hold: the C send is still running when the peer's FIN and RST arrive
 UPLOAD = 16 << 20
 
-SCENARIOS = ("refused", "reset", "close", "stall", "address_in_use", "address_not_available",
-             "name_not_found", "broken_pipe", "tls_handshake_cut", "tls_midstream_cut")
+SCENARIOS = (
+    "refused",
+    "reset",
+    "close",
+    "stall",
+    "address_in_use",
+    "address_not_available",
+    "name_not_found",
+    "broken_pipe",
+    "tls_handshake_cut",
+    "tls_midstream_cut",
+)
 PYTHON, C_RAW = "python-socket", "c-raw"
 
 Row = Dict[str, Any]
@@ -159,9 +169,10 @@ def _py_tls(mode: str) -> Outcome:
     with _server(mode, ssl_context=tls.server_context if tls else None) as server:
         phase = "connect"
         try:
-            with socket.create_connection((server.host, server.port), timeout=TIMEOUT) as raw, \
-                    client.wrap_socket(raw, server_hostname="localhost",
-                                       suppress_ragged_eofs=False) as sock:
+            with (
+                socket.create_connection((server.host, server.port), timeout=TIMEOUT) as raw,
+                client.wrap_socket(raw, server_hostname="localhost", suppress_ragged_eofs=False) as sock,
+            ):
                 phase = "receive"
                 sock.sendall(REQUEST)
                 while sock.recv(65536):
@@ -258,9 +269,21 @@ C_SCENARIOS: Dict[str, Callable[[], RawOutcome]] = {
 
 
 def _row(scenario: str, layer: str, **values: Any) -> Row:
-    row: Row = {"scenario": scenario, "layer": layer, "via": None, "exception": None, "errno": None,
-                "winerror": None, "message": None, "domain": None, "native_code": None,
-                "phase": None, "name": None, "kind": None, "unavailable": None}
+    row: Row = {
+        "scenario": scenario,
+        "layer": layer,
+        "via": None,
+        "exception": None,
+        "errno": None,
+        "winerror": None,
+        "message": None,
+        "domain": None,
+        "native_code": None,
+        "phase": None,
+        "name": None,
+        "kind": None,
+        "unavailable": None,
+    }
     row.update(values)
     return row
 
@@ -282,11 +305,20 @@ def python_row(scenario: str, platform: str) -> Row:
     from connerr._normalize import normalize
 
     diagnosis = normalize(exc, platform)
-    return _row(scenario, PYTHON, via=via, phase=phase, exception=_qualname(exc),
-                errno=_int_or_none(getattr(exc, "errno", None)),
-                winerror=_int_or_none(getattr(exc, "winerror", None)), message=str(exc),
-                domain=diagnosis.domain, native_code=diagnosis.number, name=diagnosis.name,
-                kind=diagnosis.kind.value)
+    return _row(
+        scenario,
+        PYTHON,
+        via=via,
+        phase=phase,
+        exception=_qualname(exc),
+        errno=_int_or_none(getattr(exc, "errno", None)),
+        winerror=_int_or_none(getattr(exc, "winerror", None)),
+        message=str(exc),
+        domain=diagnosis.domain,
+        native_code=diagnosis.number,
+        name=diagnosis.name,
+        kind=diagnosis.kind.value,
+    )
 
 
 def _qualname(exc: BaseException) -> str:
@@ -311,8 +343,17 @@ def c_row(scenario: str, platform: str, backend: str) -> Row:
 
         found = reference.resolve(domain, code, platform)
         name, kind = found if found else (None, None)
-    return _row(scenario, C_RAW, via="connerr.native", domain=domain, native_code=code, phase=phase,
-                name=name, kind=kind, message=_native_message(domain, code, phase))
+    return _row(
+        scenario,
+        C_RAW,
+        via="connerr.native",
+        domain=domain,
+        native_code=code,
+        phase=phase,
+        name=name,
+        kind=kind,
+        message=_native_message(domain, code, phase),
+    )
 
 
 def _native_message(domain: str, code: int, phase: Optional[str]) -> str:
@@ -347,11 +388,17 @@ def run_probe(scenarios: Tuple[str, ...] = SCENARIOS) -> Dict[str, Any]:
         futures = [pool.submit(_scenario_rows, s, tag, native.BACKEND) for s in scenarios]
         rows = [row for future in futures for row in future.result(timeout=BUDGET)]
     return {
-        "source": "connerr-probe", "connerr": __version__, "os": native.compiled_os(),
-        "arch": native.compiled_arch(), "libc": native.compiled_libc(), "platform": tag,
+        "source": "connerr-probe",
+        "connerr": __version__,
+        "os": native.compiled_os(),
+        "arch": native.compiled_arch(),
+        "libc": native.compiled_libc(),
+        "platform": tag,
         "python": f"{pyplatform.python_implementation()} {pyplatform.python_version()}",
-        "verified_by": "native run", "backend": native.BACKEND,
-        "seconds": round(time.monotonic() - started, 3), "scenarios": rows,
+        "verified_by": "native run",
+        "backend": native.BACKEND,
+        "seconds": round(time.monotonic() - started, 3),
+        "scenarios": rows,
     }
 
 
@@ -385,15 +432,39 @@ def _clip(text: str, width: int = 48) -> str:
 
 def to_text(probe: Dict[str, Any]) -> str:
     """A readable table of the probe."""
-    head = (f"connerr {probe['connerr']} probe: {probe['platform']} ({probe['os']} {probe['arch']} "
-            f"{probe['libc']}), {probe['python']}, backend {probe['backend']}, {probe['seconds']:.1f}s")
-    header = ("scenario", "layer", "exception", "errno", "winerror", "native code", "phase", "kind",
-              "message")
-    rows = [(r["scenario"], r["layer"], _cell(r["exception"]), _cell(r["errno"]), _cell(r["winerror"]),
-             _code_cell(r), _cell(r["phase"]), _cell(r["kind"]),
-             _clip(r["unavailable"] or r["message"] or "")) for r in probe["scenarios"]]
+    head = (
+        f"connerr {probe['connerr']} probe: {probe['platform']} ({probe['os']} {probe['arch']} "
+        f"{probe['libc']}), {probe['python']}, backend {probe['backend']}, {probe['seconds']:.1f}s"
+    )
+    header = (
+        "scenario",
+        "layer",
+        "exception",
+        "errno",
+        "winerror",
+        "native code",
+        "phase",
+        "kind",
+        "message",
+    )
+    rows = [
+        (
+            r["scenario"],
+            r["layer"],
+            _cell(r["exception"]),
+            _cell(r["errno"]),
+            _cell(r["winerror"]),
+            _code_cell(r),
+            _cell(r["phase"]),
+            _cell(r["kind"]),
+            _clip(r["unavailable"] or r["message"] or ""),
+        )
+        for r in probe["scenarios"]
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [head, ""]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
-              for row in [header, tuple("-" * w for w in widths), *rows]]
+    lines += [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+        for row in [header, tuple("-" * w for w in widths), *rows]
+    ]
     return "\n".join(lines)

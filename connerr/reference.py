@@ -26,9 +26,20 @@ from connerr._fastindex import DOMAINS, SECONDARY_NAMES
 from connerr.platforms import PLATFORMS, check_platform
 
 __all__ = [
-    "DOMAINS", "SECONDARY_NAMES", "Anchor", "PlatformEntry", "Record", "by_kind", "by_name", "by_number",
-    "lookup", "message_for", "records", "resolve",
+    "DOMAINS",
+    "SECONDARY_NAMES",
+    "Anchor",
+    "PlatformEntry",
+    "Record",
+    "by_kind",
+    "by_name",
+    "by_number",
+    "lookup",
+    "message_for",
+    "records",
+    "resolve",
 ]
+
 
 @dataclass(frozen=True)
 class PlatformEntry:
@@ -48,9 +59,14 @@ class PlatformEntry:
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form."""
         return {
-            "number": self.number, "message": self.message, "exception": self.exception,
-            "python_errno": self.python_errno, "winerror": self.winerror, "header": self.header,
-            "message_source": self.message_source, "message_status": self.message_status,
+            "number": self.number,
+            "message": self.message,
+            "exception": self.exception,
+            "python_errno": self.python_errno,
+            "winerror": self.winerror,
+            "header": self.header,
+            "message_source": self.message_source,
+            "message_status": self.message_status,
             "python_rule": self.python_rule,
         }
 
@@ -88,7 +104,10 @@ class Record:
     def to_dict(self) -> Dict[str, Any]:
         """JSON-ready form (a ``connerr table --json`` record)."""
         out: Dict[str, Any] = {
-            "name": self.name, "domain": self.domain, "kind": self.kind, "reason": self.reason,
+            "name": self.name,
+            "domain": self.domain,
+            "kind": self.kind,
+            "reason": self.reason,
             "platforms": {tag: entry.to_dict() for tag, entry in self.platforms.items()},
         }
         if self.anchors is not None:
@@ -106,18 +125,22 @@ class _Index:
 
     @cached_property
     def anchors(self) -> Dict[str, Anchor]:
-        return {name: Anchor(**{column: row.get(column, "") for column in _fastindex.ANCHOR_COLUMNS})
-                for name, row in self.fast.anchors.items()}
+        return {
+            name: Anchor(**{column: row.get(column, "") for column in _fastindex.ANCHOR_COLUMNS})
+            for name, row in self.fast.anchors.items()
+        }
 
     @cached_property
     def records(self) -> Dict[Tuple[str, str], Record]:
         out: Dict[Tuple[str, str], Record] = {}
         for (domain, name), numbers in sorted(self.fast.numbers.items()):
             kind, reason = self.kinds.get(name, ("unknown", "no kind recorded"))
-            entries = {tag: self._entry(tag, domain, name, numbers[tag]) for tag in PLATFORMS
-                       if tag in numbers}
-            out[(domain, name)] = Record(name, domain, kind, reason, MappingProxyType(entries),
-                                         self.anchors.get(name))
+            entries = {
+                tag: self._entry(tag, domain, name, numbers[tag]) for tag in PLATFORMS if tag in numbers
+            }
+            out[(domain, name)] = Record(
+                name, domain, kind, reason, MappingProxyType(entries), self.anchors.get(name)
+            )
         return out
 
     @cached_property
@@ -140,12 +163,28 @@ class _Index:
         if found is not None and primary != seen_as[1]:
             found = (found[0], f"{found[1]} (text of {primary}; {name} is an alias)", found[2])
         text, source, status = found if found is not None else (None, None, "missing")
-        view = python_view(platform, seen_as[0], seen_as[1], seen_as[2],
-                           numbers=self.fast.numbers_on(platform, "errno"))
-        rule = view.rule if seen_as[1] == name else (
-            f"Modules/errnomodule.c: errno.{name} is {seen_as[1]} ({seen_as[2]}) on Windows; {view.rule}")
-        return PlatformEntry(platform, number, self.headers[(platform, domain, name)], text, source, status,
-                             view.exception, view.errno, view.winerror, rule)
+        view = python_view(
+            platform, seen_as[0], seen_as[1], seen_as[2], numbers=self.fast.numbers_on(platform, "errno")
+        )
+        rule = (
+            view.rule
+            if seen_as[1] == name
+            else (
+                f"Modules/errnomodule.c: errno.{name} is {seen_as[1]} ({seen_as[2]}) on Windows; {view.rule}"
+            )
+        )
+        return PlatformEntry(
+            platform,
+            number,
+            self.headers[(platform, domain, name)],
+            text,
+            source,
+            status,
+            view.exception,
+            view.errno,
+            view.winerror,
+            rule,
+        )
 
 
 _lock = threading.Lock()
@@ -163,11 +202,7 @@ def _get() -> _Index:
 
 def resolve(domain: str, number: int, platform: str) -> Optional[Tuple[str, str]]:
     """(name, kind) of ``number`` in ``domain`` on ``platform``, or None if the platform has no such code."""
-    names = _get().by_number.get((platform, domain, number))
-    if not names:
-        return None
-    name = names[0]
-    return name, _get().kinds.get(name, ("unknown", ""))[0]
+    return _fastindex.resolve(domain, number, platform)
 
 
 def message_for(name: str, platform: str) -> Optional[str]:
@@ -185,8 +220,9 @@ def by_name(name: str) -> Tuple[Record, ...]:
     return tuple(_get().by_upper_name.get(name.strip().upper(), ()))
 
 
-def by_number(number: int, platform: Optional[str] = None,
-              domain: Optional[str] = None) -> Tuple[Tuple[str, Record], ...]:
+def by_number(
+    number: int, platform: Optional[str] = None, domain: Optional[str] = None
+) -> Tuple[Tuple[str, Record], ...]:
     """Every (platform, record) whose code has ``number``; several answers mean it is ambiguous."""
     if platform is not None:
         check_platform(platform)
@@ -204,14 +240,19 @@ def by_kind(kind: str, platform: Optional[str] = None) -> Tuple[Record, ...]:
     return records(platform=platform, kind=kind)
 
 
-def records(platform: Optional[str] = None, kind: Optional[str] = None,
-            domain: Optional[str] = None) -> Tuple[Record, ...]:
+def records(
+    platform: Optional[str] = None, kind: Optional[str] = None, domain: Optional[str] = None
+) -> Tuple[Record, ...]:
     """All records, filtered; sorted by domain then name."""
     if platform is not None:
         check_platform(platform)
-    return tuple(r for r in _get().records.values()
-                 if (kind is None or r.kind == kind) and (domain is None or r.domain == domain)
-                 and (platform is None or platform in r.platforms))
+    return tuple(
+        r
+        for r in _get().records.values()
+        if (kind is None or r.kind == kind)
+        and (domain is None or r.domain == domain)
+        and (platform is None or platform in r.platforms)
+    )
 
 
 def lookup(code: Union[str, int], platform: Optional[str] = None) -> Tuple[Record, ...]:

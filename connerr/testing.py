@@ -51,8 +51,9 @@ class FaultyServerFactory:
         self._tls: Optional[TLSFixture] = None
         self._ca_path: Optional[str] = None
 
-    def __call__(self, mode: str, *, family: Union[str, int] = "ipv4", timeout: float = 5.0,
-                 **options: Any) -> FaultyServer:
+    def __call__(
+        self, mode: str, *, family: Union[str, int] = "ipv4", timeout: float = 5.0, **options: Any
+    ) -> FaultyServer:
         """Start a :class:`~connerr.faults.FaultyServer` in ``mode``; it stops when the test ends.
 
         ``family`` is ``"ipv4"`` (127.0.0.1), ``"ipv6"`` (::1; the test is skipped where there is
@@ -131,8 +132,12 @@ class KindRaises:
     def __enter__(self) -> KindRaises:
         return self
 
-    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> bool:
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> bool:
         __tracebackhide__ = True
         if exc is None:
             pytest.fail(f"DID NOT RAISE: expected an error of kind {self._wanted()}")
@@ -145,11 +150,12 @@ class KindRaises:
             code = f" ({diagnosis.name} {diagnosis.number})" if diagnosis.name else ""
             raise pytest.fail.Exception(
                 f"expected an error of kind {self._wanted()}, got {diagnosis.kind.value}{code} "
-                f"from {type(exc).__name__}: {exc}") from exc
+                f"from {type(exc).__name__}: {exc}"
+            ) from exc
         if self.match is not None and not re.search(self.match, str(exc)):
             raise pytest.fail.Exception(
-                f"kind {diagnosis.kind.value} matched, but {self.match!r} does not match "
-                f"{str(exc)!r}") from exc
+                f"kind {diagnosis.kind.value} matched, but {self.match!r} does not match {str(exc)!r}"
+            ) from exc
         self.value, self.diagnosis = exc, diagnosis
         return True
 

@@ -3,6 +3,7 @@
 Each function takes a :class:`Target` (a FaultyServer's address, or a name that does not resolve) and
 does what a user of the library does first: connect, greet, make one call. Timeouts are 1 s.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,54 +27,100 @@ class Target(NamedTuple):
 
 def redis_(t: Target) -> None:
     import redis
-    r = redis.Redis(host=t.host, port=t.port, socket_timeout=T, socket_connect_timeout=T, retry=None,
-                    retry_on_error=[], ssl=t.tls, ssl_ca_certs=t.ca_path if t.tls else None)
+
+    r = redis.Redis(
+        host=t.host,
+        port=t.port,
+        socket_timeout=T,
+        socket_connect_timeout=T,
+        retry=None,
+        retry_on_error=[],
+        ssl=t.tls,
+        ssl_ca_certs=t.ca_path if t.tls else None,
+    )
     r.ping()
 
 
 def pymysql_(t: Target) -> None:
     import pymysql
-    pymysql.connect(host=t.host, port=t.port, user="u", password="p", connect_timeout=T, read_timeout=T,
-                    ssl={"ca": t.ca_path} if t.tls else None)
+
+    pymysql.connect(
+        host=t.host,
+        port=t.port,
+        user="u",
+        password="p",
+        connect_timeout=T,
+        read_timeout=T,
+        ssl={"ca": t.ca_path} if t.tls else None,
+    )
 
 
 def psycopg2_(t: Target) -> None:
     import psycopg2
-    psycopg2.connect(host=t.host, port=t.port, user="u", dbname="d", connect_timeout=1,
-                     sslmode="require" if t.tls else "disable")
+
+    psycopg2.connect(
+        host=t.host,
+        port=t.port,
+        user="u",
+        dbname="d",
+        connect_timeout=1,
+        sslmode="require" if t.tls else "disable",
+    )
 
 
 def psycopg_(t: Target) -> None:
     import psycopg
-    psycopg.connect(host=t.host, port=t.port, user="u", dbname="d", connect_timeout=1,
-                    sslmode="require" if t.tls else "disable")
+
+    psycopg.connect(
+        host=t.host,
+        port=t.port,
+        user="u",
+        dbname="d",
+        connect_timeout=1,
+        sslmode="require" if t.tls else "disable",
+    )
 
 
 def asyncpg_(t: Target) -> None:
     import asyncpg
-    asyncio.run(asyncpg.connect(host=t.host, port=t.port, user="u", database="d", timeout=T,
-                                ssl=t.ctx if t.tls else False))
+
+    asyncio.run(
+        asyncpg.connect(
+            host=t.host, port=t.port, user="u", database="d", timeout=T, ssl=t.ctx if t.tls else False
+        )
+    )
 
 
 def aiomysql_(t: Target) -> None:
     import aiomysql
 
     async def go() -> None:
-        conn = await aiomysql.connect(host=t.host, port=t.port, user="u", password="p", connect_timeout=T,
-                                      ssl=t.ctx if t.tls else None)
+        conn = await aiomysql.connect(
+            host=t.host, port=t.port, user="u", password="p", connect_timeout=T, ssl=t.ctx if t.tls else None
+        )
         conn.close()
+
     asyncio.run(asyncio.wait_for(go(), 3))
 
 
 def pymongo_(t: Target) -> None:
     import pymongo
-    c = pymongo.MongoClient(t.host, t.port, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000,
-                            socketTimeoutMS=1000, tls=t.tls, tlsCAFile=t.ca_path if t.tls else None)
+
+    c = pymongo.MongoClient(
+        t.host,
+        t.port,
+        serverSelectionTimeoutMS=1000,
+        connectTimeoutMS=1000,
+        socketTimeoutMS=1000,
+        tls=t.tls,
+        tlsCAFile=t.ca_path if t.tls else None,
+    )
     c.admin.command("ping")
 
 
 def grpcio_(t: Target) -> None:
     import grpc
+
     if t.tls:
         assert t.ca_path is not None
         with open(t.ca_path, "rb") as f:
@@ -91,52 +138,85 @@ def websockets_(t: Target) -> None:
         url = t.url.replace("http", "ws")
         async with websockets.connect(url, open_timeout=T, ssl=t.ctx if t.tls else None):
             pass
+
     asyncio.run(go())
 
 
 def websocket_client_(t: Target) -> None:
     import websocket
-    websocket.create_connection(t.url.replace("http", "ws"), timeout=T,
-                                sslopt={"ca_certs": t.ca_path} if t.tls else None)
+
+    websocket.create_connection(
+        t.url.replace("http", "ws"), timeout=T, sslopt={"ca_certs": t.ca_path} if t.tls else None
+    )
 
 
 def paramiko_(t: Target) -> None:
     import paramiko
+
     c = paramiko.SSHClient()
     c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     # the banner's own timeout first: with equal ones paramiko's thread and its caller race
-    c.connect(t.host, t.port, username="u", password="p", timeout=2 * T, banner_timeout=T / 2,
-              auth_timeout=2 * T, look_for_keys=False, allow_agent=False)
+    c.connect(
+        t.host,
+        t.port,
+        username="u",
+        password="p",
+        timeout=2 * T,
+        banner_timeout=T / 2,
+        auth_timeout=2 * T,
+        look_for_keys=False,
+        allow_agent=False,
+    )
 
 
 def botocore_(t: Target) -> None:
     import boto3
     from botocore.config import Config
-    s3 = boto3.client("s3", endpoint_url=t.url, aws_access_key_id="x", aws_secret_access_key="y",
-                      region_name="us-east-1", verify=t.ca_path if t.tls else None,
-                      config=Config(retries={"max_attempts": 0, "mode": "standard"}, connect_timeout=T,
-                                    read_timeout=T))
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=t.url,
+        aws_access_key_id="x",
+        aws_secret_access_key="y",
+        region_name="us-east-1",
+        verify=t.ca_path if t.tls else None,
+        config=Config(retries={"max_attempts": 0, "mode": "standard"}, connect_timeout=T, read_timeout=T),
+    )
     s3.list_buckets()
 
 
 def elasticsearch_(t: Target) -> None:
     from elasticsearch import Elasticsearch
-    Elasticsearch(t.url, request_timeout=T, max_retries=0, retry_on_timeout=False,
-                  ca_certs=t.ca_path if t.tls else None).info()
+
+    Elasticsearch(
+        t.url, request_timeout=T, max_retries=0, retry_on_timeout=False, ca_certs=t.ca_path if t.tls else None
+    ).info()
 
 
 def clickhouse_(t: Target) -> None:
     import clickhouse_connect
-    clickhouse_connect.get_client(host=t.host, port=t.port, connect_timeout=T, send_receive_timeout=T,
-                                  secure=t.tls, ca_cert=t.ca_path if t.tls else None)
+
+    clickhouse_connect.get_client(
+        host=t.host,
+        port=t.port,
+        connect_timeout=T,
+        send_receive_timeout=T,
+        secure=t.tls,
+        ca_cert=t.ca_path if t.tls else None,
+    )
 
 
 def kafka_(t: Target) -> None:
     from kafka import KafkaProducer
-    producer = KafkaProducer(bootstrap_servers=f"{t.host}:{t.port}", request_timeout_ms=1000,
-                             api_version=(2, 5, 0), max_block_ms=1000,
-                             security_protocol="SSL" if t.tls else "PLAINTEXT",
-                             ssl_cafile=t.ca_path if t.tls else None)
+
+    producer = KafkaProducer(
+        bootstrap_servers=f"{t.host}:{t.port}",
+        request_timeout_ms=1000,
+        api_version=(2, 5, 0),
+        max_block_ms=1000,
+        security_protocol="SSL" if t.tls else "PLAINTEXT",
+        ssl_cafile=t.ca_path if t.tls else None,
+    )
     try:
         producer.partitions_for("connerr")  # waits for metadata up to max_block_ms
     finally:
@@ -145,9 +225,16 @@ def kafka_(t: Target) -> None:
 
 def pika_(t: Target) -> None:
     import pika
-    params = pika.ConnectionParameters(t.host, t.port, socket_timeout=T, connection_attempts=1,
-                                       stack_timeout=2, blocked_connection_timeout=T,
-                                       ssl_options=pika.SSLOptions(t.ctx) if t.tls else None)
+
+    params = pika.ConnectionParameters(
+        t.host,
+        t.port,
+        socket_timeout=T,
+        connection_attempts=1,
+        stack_timeout=2,
+        blocked_connection_timeout=T,
+        ssl_options=pika.SSLOptions(t.ctx) if t.tls else None,
+    )
     pika.BlockingConnection(params)
 
 
@@ -155,8 +242,10 @@ def tornado_(t: Target) -> None:
     from tornado.httpclient import AsyncHTTPClient
 
     async def go() -> None:
-        await AsyncHTTPClient().fetch(t.url, connect_timeout=T, request_timeout=T,
-                                      ssl_options=t.ctx if t.tls else None)
+        await AsyncHTTPClient().fetch(
+            t.url, connect_timeout=T, request_timeout=T, ssl_options=t.ctx if t.tls else None
+        )
+
     asyncio.run(go())
 
 
@@ -171,6 +260,7 @@ def trio_(t: Target) -> None:
                 s = await trio.open_tcp_stream(t.host, t.port)
             await s.send_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             await s.receive_some(10)
+
     trio.run(go)
 
 
@@ -182,11 +272,13 @@ def anyio_(t: Target) -> None:
             s = await anyio.connect_tcp(t.host, t.port, tls=t.tls, ssl_context=t.ctx if t.tls else None)
             await s.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             await s.receive()
+
     anyio.run(go)
 
 
 def pycurl_(t: Target) -> None:
     import pycurl
+
     c = pycurl.Curl()
     c.setopt(pycurl.URL, t.url)
     c.setopt(pycurl.CONNECTTIMEOUT, 1)
@@ -199,11 +291,13 @@ def pycurl_(t: Target) -> None:
 
 def httplib2_(t: Target) -> None:
     import httplib2
+
     httplib2.Http(timeout=T, ca_certs=t.ca_path if t.tls else None).request(t.url)
 
 
 def ftplib_(t: Target) -> None:
     import ftplib
+
     if t.tls:
         f = ftplib.FTP_TLS(context=t.ctx, timeout=T)
         f.connect(t.host, t.port)
@@ -216,6 +310,7 @@ def ftplib_(t: Target) -> None:
 
 def smtplib_(t: Target) -> None:
     import smtplib
+
     c = smtplib.SMTP(t.host, t.port, timeout=T)
     if t.tls:
         c.starttls(context=t.ctx)
@@ -225,6 +320,7 @@ def smtplib_(t: Target) -> None:
 
 def poplib_(t: Target) -> None:
     import poplib
+
     c = poplib.POP3(t.host, t.port, timeout=T)
     if t.tls:
         c.stls(context=t.ctx)
@@ -233,6 +329,7 @@ def poplib_(t: Target) -> None:
 
 def imaplib_(t: Target) -> None:
     import imaplib
+
     c = imaplib.IMAP4(t.host, t.port, timeout=T)
     if t.tls:
         c.starttls(ssl_context=t.ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import List, NamedTuple, Tuple
+from typing import Any, List, NamedTuple, Optional, Tuple
 
 from connerr import _rules
 
@@ -17,19 +17,46 @@ POSIX = not WINDOWS
 
 #: where each library of the table keeps its exception classes (what a traceback prints)
 MODULE_OF = {
-    "builtins": "builtins", "socket": "socket", "ssl": "ssl", "http.client": "http.client",
-    "urllib.error": "urllib.error", "asyncio": "asyncio", "concurrent.futures": "concurrent.futures",
-    "urllib3": "urllib3.exceptions", "requests": "requests.exceptions", "httpx": "httpx",
-    "httpcore": "httpcore", "aiohttp": "aiohttp.client_exceptions", "websockets": "websockets.exceptions",
-    "anyio": "anyio", "smtplib": "smtplib", "ftplib": "ftplib", "poplib": "poplib", "imaplib": "imaplib",
-    "xmlrpc.client": "xmlrpc.client", "redis": "redis.exceptions", "pymysql": "pymysql.err",
-    "aiomysql": "aiomysql", "psycopg2": "psycopg2", "psycopg": "psycopg.errors",
+    "builtins": "builtins",
+    "socket": "socket",
+    "ssl": "ssl",
+    "http.client": "http.client",
+    "urllib.error": "urllib.error",
+    "asyncio": "asyncio",
+    "concurrent.futures": "concurrent.futures",
+    "urllib3": "urllib3.exceptions",
+    "requests": "requests.exceptions",
+    "httpx": "httpx",
+    "httpcore": "httpcore",
+    "aiohttp": "aiohttp.client_exceptions",
+    "websockets": "websockets.exceptions",
+    "anyio": "anyio",
+    "smtplib": "smtplib",
+    "ftplib": "ftplib",
+    "poplib": "poplib",
+    "imaplib": "imaplib",
+    "xmlrpc.client": "xmlrpc.client",
+    "redis": "redis.exceptions",
+    "pymysql": "pymysql.err",
+    "aiomysql": "aiomysql",
+    "psycopg2": "psycopg2",
+    "psycopg": "psycopg.errors",
     "asyncpg": "asyncpg.exceptions",
-    "pymongo": "pymongo.errors", "grpc": "grpc", "websocket": "websocket._exceptions",
-    "paramiko": "paramiko.ssh_exception", "botocore": "botocore.exceptions", "elasticsearch": "elasticsearch",
-    "elastic_transport": "elastic_transport", "clickhouse_connect": "clickhouse_connect.driver.exceptions",
-    "kafka": "kafka.errors", "pika": "pika.exceptions", "tornado": "tornado.simple_httpclient",
-    "twisted": "twisted.internet.error", "trio": "trio", "pycurl": "pycurl", "httplib2": "httplib2",
+    "pymongo": "pymongo.errors",
+    "grpc": "grpc",
+    "websocket": "websocket._exceptions",
+    "paramiko": "paramiko.ssh_exception",
+    "botocore": "botocore.exceptions",
+    "elasticsearch": "elasticsearch",
+    "elastic_transport": "elastic_transport",
+    "clickhouse_connect": "clickhouse_connect.driver.exceptions",
+    "kafka": "kafka.errors",
+    "pika": "pika.exceptions",
+    "tornado": "tornado.simple_httpclient",
+    "twisted": "twisted.internet.error",
+    "trio": "trio",
+    "pycurl": "pycurl",
+    "httplib2": "httplib2",
     "OpenSSL": "OpenSSL.SSL",
 }
 MESSAGE = "something odd happened"
@@ -42,8 +69,9 @@ def rule_instance(rule: _rules.TypeRule) -> Tuple[BaseException, str]:
         cls = getattr(importlib.import_module(module_name), rule.name)
     except (ImportError, AttributeError):
         cls = None
-    if not (isinstance(cls, type) and issubclass(cls, BaseException)
-            and _rules.library_of(cls) == rule.library):
+    if not (
+        isinstance(cls, type) and issubclass(cls, BaseException) and _rules.library_of(cls) == rule.library
+    ):
         cls = type(rule.name, (Exception,), {"__module__": module_name})
     try:
         exc = cls(MESSAGE)
@@ -75,5 +103,14 @@ def read_corpus(name: str) -> List[CorpusRow]:
     with open(os.path.join(DATA, name), encoding="utf-8") as f:
         lines = [line for line in f.read().split("\n") if line and not line.startswith("#")]
     assert lines[0].split("\t") == list(CorpusRow._fields), name
-    return [CorpusRow(*(cell.replace("\\n", "\n").replace("\\t", "\t") for cell in line.split("\t")))
-            for line in lines[1:]]
+    return [
+        CorpusRow(*(cell.replace("\\n", "\n").replace("\\t", "\t") for cell in line.split("\t")))
+        for line in lines[1:]
+    ]
+
+
+def exhaustive_diagnosis(exc: BaseException, platform: Optional[str] = None) -> Any:
+    """normalize()'s answer without its shortcuts: no cache, every message of the chain read."""
+    from connerr import _normalize
+
+    return _normalize._diagnose(exc, platform, exhaustive=True)

@@ -20,14 +20,40 @@ LAYERS: Dict[str, int] = {
     # data and plumbing
     **dict.fromkeys(("_version", "_data", "_namedtuple", "_native_types", "_cli_common", "_domains"), 0),
     # the registry, the kind table and the indexes over the data files
-    **dict.fromkeys(("platforms", "taxonomy", "_fastindex", "pyrules", "_aliases", "_evidence", "_recognise"),
-                    1),
+    **dict.fromkeys(
+        ("platforms", "taxonomy", "_fastindex", "pyrules", "_aliases", "_evidence", "_recognise"), 1
+    ),
     # the rule table, answers and records, the live machine
-    **dict.fromkeys(("_rules", "_diagnosis", "exceptions", "reference", "notes", "native",
-                     "_backend_cffi", "_backend_python", "_native"), 2),
+    **dict.fromkeys(
+        (
+            "_rules",
+            "_diagnosis",
+            "exceptions",
+            "reference",
+            "notes",
+            "native",
+            "_backend_cffi",
+            "_backend_python",
+            "_native",
+        ),
+        2,
+    ),
     # what users call: normalize, translate, explain, the fault servers and probes
-    **dict.fromkeys(("_normalize", "_translate", "_explain", "_logscan", "faults", "probe", "matrix",
-                     "testing", "_retry", "_table"), 3),
+    **dict.fromkeys(
+        (
+            "_normalize",
+            "_translate",
+            "_explain",
+            "_logscan",
+            "faults",
+            "probe",
+            "matrix",
+            "testing",
+            "_retry",
+            "_table",
+        ),
+        3,
+    ),
     # the command line
     **dict.fromkeys(("cli", "_explain_cli", "_probe_cli", "_answers", "__main__"), 4),
 }
@@ -39,7 +65,8 @@ def _modules() -> List[str]:
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
@@ -82,8 +109,12 @@ def test_every_module_has_a_layer() -> None:
 
 
 def test_imports_go_down_the_layers() -> None:
-    upward = [(module, target) for module in _modules() for target in sorted(imports_of(module))
-              if LAYERS.get(target, -1) > LAYERS[module]]
+    upward = [
+        (module, target)
+        for module in _modules()
+        for target in sorted(imports_of(module))
+        if LAYERS.get(target, -1) > LAYERS[module]
+    ]
     assert upward == []
 
 
@@ -96,7 +127,7 @@ def test_no_import_cycles() -> None:
         state[module] = 1
         for target in sorted(graph.get(module, ())):
             if state.get(target) == 1:
-                cycles.append([*path[path.index(target):], target])
+                cycles.append([*path[path.index(target) :], target])
             elif target not in state:
                 visit(target, [*path, target])
         state[module] = 2

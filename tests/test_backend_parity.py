@@ -25,8 +25,10 @@ except ImportError:  # pragma: no cover - an install without the extension
     _backend_cffi = None  # type: ignore[assignment]
 
 NO_EXTENSION = pytest.mark.skipif(_backend_cffi is None, reason="the extension is not built")
-BACKENDS = [pytest.param(_backend_python, id="python"),
-            pytest.param(_backend_cffi, id="cffi", marks=NO_EXTENSION)]
+BACKENDS = [
+    pytest.param(_backend_python, id="python"),
+    pytest.param(_backend_cffi, id="cffi", marks=NO_EXTENSION),
+]
 TIMED_OUT = 10060 if WINDOWS else errno.ETIMEDOUT
 
 
@@ -43,39 +45,56 @@ def _both(call: Callable[[ModuleType], Any]) -> Tuple[Any, Any]:
     return out[0], out[1]
 
 
-@pytest.mark.parametrize(("name", "args"), [
-    ("raw_connect", ("127.0.0.1\x00junk", 80, 1.0)),
-    ("raw_connect", ("127.0.0.1", 2**31, 1.0)),
-    ("raw_connect", ("127.0.0.1", -1, 1.0)),
-    ("raw_connect", ("127.0.0.1", 65536, 1.0)),
-    ("raw_connect", ("127.0.0.1", "80", 1.0)),
-    ("raw_connect", ("127.0.0.1", True, 1.0)),
-    ("raw_connect", ("localhost", 80, 1.0)),
-    ("raw_connect", (None, 80, 1.0)),
-    ("raw_connect", ("127.0.0.1", 80, 0)),
-    ("raw_connect", ("127.0.0.1", 80, -1.0)),
-    ("raw_connect", ("127.0.0.1", 80, math.nan)),
-    ("raw_connect", ("127.0.0.1", 80, math.inf)),
-    ("raw_connect", ("127.0.0.1", 80, "1")),
-    ("raw_bind", ("127.0.0.1\x00", 0)),
-    ("raw_bind", ("::1", 70000)),
-    ("raw_exchange", ("127.0.0.1", 80, "text", 1.0)),
-    ("raw_exchange", ("127.0.0.1", 80, b"x", 0.0)),
-    ("raw_resolve", (None,)),
-    ("raw_resolve", ("a\x00b",)),
-    ("raw_resolve", (b"1.2.3.4",)),
-    ("raw_resolve", ("\udc80",)),
-], ids=lambda v: repr(v)[:40])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("raw_connect", ("127.0.0.1\x00junk", 80, 1.0)),
+        ("raw_connect", ("127.0.0.1", 2**31, 1.0)),
+        ("raw_connect", ("127.0.0.1", -1, 1.0)),
+        ("raw_connect", ("127.0.0.1", 65536, 1.0)),
+        ("raw_connect", ("127.0.0.1", "80", 1.0)),
+        ("raw_connect", ("127.0.0.1", True, 1.0)),
+        ("raw_connect", ("localhost", 80, 1.0)),
+        ("raw_connect", (None, 80, 1.0)),
+        ("raw_connect", ("127.0.0.1", 80, 0)),
+        ("raw_connect", ("127.0.0.1", 80, -1.0)),
+        ("raw_connect", ("127.0.0.1", 80, math.nan)),
+        ("raw_connect", ("127.0.0.1", 80, math.inf)),
+        ("raw_connect", ("127.0.0.1", 80, "1")),
+        ("raw_bind", ("127.0.0.1\x00", 0)),
+        ("raw_bind", ("::1", 70000)),
+        ("raw_exchange", ("127.0.0.1", 80, "text", 1.0)),
+        ("raw_exchange", ("127.0.0.1", 80, b"x", 0.0)),
+        ("raw_resolve", (None,)),
+        ("raw_resolve", ("a\x00b",)),
+        ("raw_resolve", (b"1.2.3.4",)),
+        ("raw_resolve", ("\udc80",)),
+    ],
+    ids=lambda v: repr(v)[:40],
+)
 def test_bad_arguments_raise_the_same(name: str, args: Tuple[Any, ...]) -> None:
     python, cffi = _both(lambda backend: getattr(backend, name)(*args))
     assert python == cffi
     assert python in (TypeError, ValueError)
 
 
-@pytest.mark.parametrize("host", [
-    "127.0.0.1", "::1", "1.2.3", "db.internal", "a" * 64 + ".example", "a" * 300, "xn--nxasmq6b",
-    "bücher.example", "", " ", "256.0.0.1", "fe80::1%lo",
-])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "::1",
+        "1.2.3",
+        "db.internal",
+        "a" * 64 + ".example",
+        "a" * 300,
+        "xn--nxasmq6b",
+        "bücher.example",
+        "",
+        " ",
+        "256.0.0.1",
+        "fe80::1%lo",
+    ],
+)
 def test_resolve_gives_the_same_code(host: str) -> None:
     python, cffi = _both(lambda backend: backend.raw_resolve(host))
     assert python == cffi
@@ -175,7 +194,8 @@ def test_a_send_that_cannot_finish_times_out_once(backend: ModuleType, slow_read
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_reply_that_never_comes_times_out(backend: ModuleType,
-                                            silent_server: Tuple[int, List[socket.socket]]) -> None:
+def test_a_reply_that_never_comes_times_out(
+    backend: ModuleType, silent_server: Tuple[int, List[socket.socket]]
+) -> None:
     port, _accepted = silent_server
     assert backend.raw_exchange("127.0.0.1", port, b"GET / HTTP/1.0\r\n\r\n", 0.3) == (TIMED_OUT, 3)

@@ -56,13 +56,12 @@ def test_cdef_mirrors_the_public_header(ffi_build: ModuleType) -> None:
         text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
         return {" ".join(m.split()) for m in re.findall(r"^[a-z][^;#]*\([^;]*\);", text, re.M)}
 
-    assert prototypes(ffi_build.read_source("native.cdef")) == prototypes(
-        ffi_build.read_source("native.h"))
+    assert prototypes(ffi_build.read_source("native.cdef")) == prototypes(ffi_build.read_source("native.h"))
 
 
 def test_every_constant_is_guarded(ffi_build: ModuleType) -> None:
     lines = ffi_build.read_source("constants.inc").splitlines()
     for i, line in enumerate(lines):
         if line.startswith("CONNERR_CONST("):
-            name = line[line.index(",") + 1:-1].strip()
+            name = line[line.index(",") + 1 : -1].strip()
             assert lines[i - 1] == f"#ifdef {name}" and lines[i + 1] == "#endif"

@@ -46,8 +46,12 @@ CORPUS: List[Tuple[str, List[str], Stdin, Tuple[int, ...]]] = [
     ("empty platform", ["explain", "104", "--platform="], None, (2,)),
     ("platform case", ["explain", "104", "--platform", "Linux"], None, (2,)),
     ("platform missing value", ["explain", "104", "--platform"], None, (2,)),
-    ("conflicting platforms", ["explain", "104", "--platform", "linux", "--platform", "windows"], None,
-     (0, 1, 2)),
+    (
+        "conflicting platforms",
+        ["explain", "104", "--platform", "linux", "--platform", "windows"],
+        None,
+        (0, 1, 2),
+    ),
     ("json twice", ["explain", "104", "--json", "--json"], None, (0,)),
     ("unknown flag", ["explain", "104", "--frobnicate"], None, (2,)),
     ("unknown command", ["frobnicate"], None, (2,)),
@@ -76,6 +80,18 @@ CORPUS: List[Tuple[str, List[str], Stdin, Tuple[int, ...]]] = [
     ("quotes only", ["explain", "'\"" * 1000], None, (0, 1)),
     ("kind name", ["explain", "connection_reset"], None, (0,)),
     ("name lower case", ["explain", "econnreset"], None, (0, 1)),
+    ("verbose alone", ["explain", "-v"], None, (2,)),
+    ("verbose twice", ["explain", "-v", "104", "--verbose"], None, (0,)),
+    ("abbreviated json", ["explain", "104", "--js"], None, (2,)),
+    ("abbreviated verbose", ["explain", "--verb", "104"], None, (2,)),
+    ("table empty search", ["table", "--search", ""], None, (2,)),
+    ("table search no match", ["table", "--search", "\x00zz"], None, (1,)),
+    ("table all and platform", ["table", "--all", "--platform", "plan9"], None, (2,)),
+    ("table unknown language", ["table", "--lang", "tlh", "--json"], None, (1,)),
+    ("info extra word", ["info", "now"], None, (2,)),
+    ("probe unknown scenario", ["probe", "--scenario", "meteor"], None, (2,)),
+    ("matrix missing file", ["matrix", "/nonexistent/probe.json", "--json"], None, (2,)),
+    ("matrix json and markdown", ["matrix", "-", "--json", "--markdown"], None, (2,)),
 ]
 
 
@@ -108,18 +124,28 @@ def test_main_is_robust(argv: List[str], stdin: Stdin, allowed: Tuple[int, ...])
 
 
 def _run(args: List[str], stdin: bytes, env: Optional[dict] = None) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
-    return subprocess.run([sys.executable, "-m", "connerr", *args], input=stdin, capture_output=True,
-                          check=False, timeout=120, env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        [sys.executable, "-m", "connerr", *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=120,
+        env=dict(os.environ, **(env or {})),
+    )
 
 
-@pytest.mark.parametrize(("args", "stdin", "allowed"), [
-    # undecodable bytes are replaced: a log with some binary junk is still read
-    (["explain", "-"], b"\xff\xfe\xfa 104\n", (1,)),
-    (["explain", "-"], b"\x00" * 4096 + b"[Errno 104] Connection reset by peer", (0,)),
-    (["explain", "-"], b"A" * (10 * 1024 * 1024), (1,)),
-    (["explain", "10053", "--platform", "amiga"], b"", (2,)),
-    (["explain", "0x"], b"", (0, 1)),
-], ids=["invalid utf-8", "nul bytes", "10 MB line", "unknown platform", "0x"])
+@pytest.mark.parametrize(
+    ("args", "stdin", "allowed"),
+    [
+        # undecodable bytes are replaced: a log with some binary junk is still read
+        (["explain", "-"], b"\xff\xfe\xfa 104\n", (1,)),
+        (["explain", "-"], b"\x00" * 4096 + b"[Errno 104] Connection reset by peer", (0,)),
+        (["explain", "-"], b"A" * (10 * 1024 * 1024), (1,)),
+        (["explain", "10053", "--platform", "amiga"], b"", (2,)),
+        (["explain", "0x"], b"", (0, 1)),
+    ],
+    ids=["invalid utf-8", "nul bytes", "10 MB line", "unknown platform", "0x"],
+)
 def test_real_process_is_robust(args: List[str], stdin: bytes, allowed: Tuple[int, ...]) -> None:
     proc = _run(args, stdin, {"PYTHONIOENCODING": "utf-8:strict", "PYTHONUTF8": "1"})
     assert proc.returncode in allowed, proc.stderr[-500:]

@@ -23,8 +23,13 @@ CONNERR = [sys.executable, "-m", "connerr"]
 
 def _shell(script: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
     """Run ``script`` in sh with ``$PY`` set to this interpreter."""
-    return subprocess.run(["sh", "-c", script], capture_output=True, timeout=120, check=False,
-                          env={**os.environ, "PY": sys.executable, **(env or {})})
+    return subprocess.run(
+        ["sh", "-c", script],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PY": sys.executable, **(env or {})},
+    )
 
 
 def _one_line_no_traceback(stderr: bytes) -> None:
@@ -42,23 +47,36 @@ def test_closed_stdin_is_a_usage_error() -> None:
     _one_line_no_traceback(proc.stderr)
 
 
-@pytest.mark.parametrize("env", [
-    {"PYTHONIOENCODING": "ascii"},
-    {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""},
-], ids=["PYTHONIOENCODING=ascii", "LC_ALL=C"])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""},
+    ],
+    ids=["PYTHONIOENCODING=ascii", "LC_ALL=C"],
+)
 def test_output_the_encoding_cannot_carry_is_replaced(env: Dict[str, str]) -> None:
-    log = "".join(f"ssh: connect to host db{i} port 22: Connexion refusée [Errno 111] Connection refused\n"
-                  for i in range(5)).encode()
-    proc = subprocess.run([*CONNERR, "explain", "-"], input=log, capture_output=True, timeout=120,
-                          check=False, env={**os.environ, **env})
+    log = "".join(
+        f"ssh: connect to host db{i} port 22: Connexion refusée [Errno 111] Connection refused\n"
+        for i in range(5)
+    ).encode()
+    proc = subprocess.run(
+        [*CONNERR, "explain", "-"],
+        input=log,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **env},
+    )
     assert proc.returncode == 0, proc.stderr
     assert b"ECONNREFUSED" in proc.stdout and b"Connexion refus?" in proc.stdout  # unreadable -> ?
     _one_line_no_traceback(proc.stderr)
 
 
 def test_ctrl_c_is_one_line_and_exit_130() -> None:
-    proc = subprocess.Popen([*CONNERR, "explain", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*CONNERR, "explain", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert proc.stdin is not None
     proc.stdin.write(b"[Errno 104] Connection reset by peer\n")
     proc.stdin.flush()
@@ -78,8 +96,9 @@ def test_stdin_beyond_any_buffer_is_read_to_the_end() -> None:
             lines.append(f"2024-05-01 worker-{i} INFO request {i} served in {i % 97} ms")
     data = ("\n".join(lines) + "\n").encode()
     assert len(data) > 3 * 1024 * 1024
-    proc = subprocess.run([*CONNERR, "explain", "-", "--json"], input=data, capture_output=True, timeout=300,
-                          check=False)
+    proc = subprocess.run(
+        [*CONNERR, "explain", "-", "--json"], input=data, capture_output=True, timeout=300, check=False
+    )
     assert proc.returncode == 0, proc.stderr[-500:]
     import json
 
@@ -92,8 +111,12 @@ def _on_a_terminal(env: Dict[str, str]) -> bytes:
     leader, follower = pty.openpty()
     try:
         inherited = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
-        proc = subprocess.Popen([*CONNERR, "explain", "ECONNRESET"], stdout=follower,
-                                stderr=subprocess.DEVNULL, env={**inherited, **env})
+        proc = subprocess.Popen(
+            [*CONNERR, "explain", "ECONNRESET"],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env={**inherited, **env},
+        )
         os.close(follower)
         chunks = []
         while True:

@@ -7,8 +7,17 @@ from _support import WINDOWS
 
 from connerr import native
 
-EVERYWHERE = ("compiled_os", "compiled_arch", "compiled_libc", "constants", "strerror", "raw_connect",
-              "raw_bind", "raw_exchange", "raw_resolve")
+EVERYWHERE = (
+    "compiled_os",
+    "compiled_arch",
+    "compiled_libc",
+    "constants",
+    "strerror",
+    "raw_connect",
+    "raw_bind",
+    "raw_exchange",
+    "raw_resolve",
+)
 
 
 @pytest.mark.parametrize("name", EVERYWHERE)

@@ -39,10 +39,23 @@ def _probe(platform: str, **codes: int) -> Dict[str, Any]:
     domain = "winsock" if platform == "windows" else "errno"
     scenarios = []
     for scenario, code in codes.items():
-        scenarios.append({"scenario": scenario, "layer": "c-raw", "native_code": code, "phase": None,
-                          "domain": "eai" if scenario == "name_not_found" else domain})
-    return {"source": "c-probe", "os": "linux", "arch": "x86_64", "libc": "glibc",
-            "constants": [[d, n, v] for (d, n), v in sorted(numbers.items())], "scenarios": scenarios}
+        scenarios.append(
+            {
+                "scenario": scenario,
+                "layer": "c-raw",
+                "native_code": code,
+                "phase": None,
+                "domain": "eai" if scenario == "name_not_found" else domain,
+            }
+        )
+    return {
+        "source": "c-probe",
+        "os": "linux",
+        "arch": "x86_64",
+        "libc": "glibc",
+        "constants": [[d, n, v] for (d, n), v in sorted(numbers.items())],
+        "scenarios": scenarios,
+    }
 
 
 def test_every_target_is_valid() -> None:
@@ -70,10 +83,11 @@ def test_legs_cover_every_platform_tag() -> None:
 
 def test_targets_for_filters() -> None:
     qemu = cross.targets_for("qemu")
-    assert {t.platform for t in qemu} == {"linux", "linux-musl", "linux-mips", "linux-powerpc",
-                                          "linux-sparc"}
+    assert {t.platform for t in qemu} == {"linux", "linux-musl", "linux-mips", "linux-powerpc", "linux-sparc"}
     assert [t.name for t in cross.targets_for("qemu", ["linux-mips"])] == [
-        "mips64el-linux-gnuabi64", "mips-linux-gnueabihf"]
+        "mips64el-linux-gnuabi64",
+        "mips-linux-gnueabihf",
+    ]
     assert [t.name for t in cross.targets_for("wine")] == ["x86_64-windows-gnu"]
     with pytest.raises(ValueError):
         cross.targets_for("vm")
@@ -116,8 +130,9 @@ def test_constant_mismatch_is_detected() -> None:
 
 def test_scenarios_checked_against_the_platform_numbers() -> None:
     numbers = cross.data_numbers("linux-mips")
-    probe = _probe("linux-mips", refused=146, reset=131, address_in_use=125, name_not_found=-2,
-                   broken_pipe=32)
+    probe = _probe(
+        "linux-mips", refused=146, reset=131, address_in_use=125, name_not_found=-2, broken_pipe=32
+    )
     checks = cross.check_scenarios(probe["scenarios"], "linux-mips", numbers)
     assert [c.status for c in checks] == ["ok"] * 5
     # the host's (asm-generic) number on MIPS is a mismatch
@@ -127,8 +142,13 @@ def test_scenarios_checked_against_the_platform_numbers() -> None:
 
 def test_qemu_so_error_artefact_is_reported_not_matched() -> None:
     numbers, host = cross.data_numbers("linux-mips"), cross.data_numbers("linux")
-    entry = {"scenario": "refused", "domain": "errno", "native_code": 146, "phase": "connect",
-             "so_error_code": 111}
+    entry = {
+        "scenario": "refused",
+        "domain": "errno",
+        "native_code": 146,
+        "phase": "connect",
+        "so_error_code": 111,
+    }
     old = cross.check_scenarios([entry], "linux-mips", numbers, host_numbers=host, qemu_version=(7, 2))
     assert [c.status for c in old] == ["ok", "emulator"]
     assert "qemu 8.0" in old[1].note
@@ -141,11 +161,15 @@ def test_qemu_so_error_artefact_is_reported_not_matched() -> None:
 def test_wine_deviation_is_exact() -> None:
     numbers = cross.data_numbers("windows")
     eof = {"scenario": "reset", "domain": "winsock", "native_code": 0, "phase": "eof"}
-    assert cross.check_scenarios([eof], "windows", numbers,
-                                 deviations=cross.WINE_DEVIATIONS)[0].status == "deviation"
+    assert (
+        cross.check_scenarios([eof], "windows", numbers, deviations=cross.WINE_DEVIATIONS)[0].status
+        == "deviation"
+    )
     other = dict(eof, native_code=10053, phase="receive")
-    assert cross.check_scenarios([other], "windows", numbers,
-                                 deviations=cross.WINE_DEVIATIONS)[0].status == "mismatch"
+    assert (
+        cross.check_scenarios([other], "windows", numbers, deviations=cross.WINE_DEVIATIONS)[0].status
+        == "mismatch"
+    )
     assert cross.check_scenarios([eof], "windows", numbers)[0].status == "mismatch"
 
 
@@ -172,8 +196,11 @@ static const connerr_const connerr_consts[] = {
 """
     probe = cross.parse_preprocessed(text)
     assert (probe["os"], probe["arch"], probe["libc"]) == ("netbsd", "x86_64", "system")
-    assert probe["constants"] == [["eai", "EAI_NONAME", 8], ["errno", "ECONNRESET", 54],
-                                  ["winsock", "WSAEINTR", 10004]]
+    assert probe["constants"] == [
+        ["eai", "EAI_NONAME", 8],
+        ["errno", "ECONNRESET", 54],
+        ["winsock", "WSAEINTR", 10004],
+    ]
     with pytest.raises(ValueError):
         cross.parse_preprocessed("int main(void) { return 0; }")
 
@@ -202,9 +229,15 @@ def _result(status: str) -> Any:
     return result
 
 
-@pytest.mark.parametrize(("statuses", "ci", "code"), [
-    (["ok"], False, 0), (["ok", "skip"], False, 0), (["ok", "skip"], True, 1), (["fail"], False, 1),
-])
+@pytest.mark.parametrize(
+    ("statuses", "ci", "code"),
+    [
+        (["ok"], False, 0),
+        (["ok", "skip"], False, 0),
+        (["ok", "skip"], True, 1),
+        (["fail"], False, 1),
+    ],
+)
 def test_exit_status(statuses: List[str], ci: bool, code: int) -> None:
     assert cross.exit_status([_result(s) for s in statuses], ci) == code
 
@@ -216,7 +249,9 @@ def test_render_table_lists_problems() -> None:
 
 
 def test_error_cell_prefers_the_compiler_error() -> None:
-    text = ("exit 1: zig cc -target x86_64-netbsd-none ...\n"
-            "/work/csrc/native.c:187:20: error: variable has incomplete type 'struct timeval'\n")
+    text = (
+        "exit 1: zig cc -target x86_64-netbsd-none ...\n"
+        "/work/csrc/native.c:187:20: error: variable has incomplete type 'struct timeval'\n"
+    )
     expected = "native.c:187:20: error: variable has incomplete type 'struct timeval'"
     assert cross.error_cell(text, 200) == expected

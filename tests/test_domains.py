@@ -34,8 +34,11 @@ GENERATOR = ROOT / "tools" / "gen_domains.py"
 CURL_HEADERS = [Path("/usr/include/curl/curl.h"), *sorted(Path("/usr/include").glob("*/curl/curl.h"))]
 UV_ERRNO_H = Path("/usr/include/uv/errno.h")
 MARIADB_ERRMSG_H = Path("/usr/include/mariadb/errmsg.h")
-GRPC_STATUS_HEADERS = [Path("/usr/include/grpc/impl/codegen/status.h"),
-                       Path("/usr/include/grpc/impl/status.h"), Path("/usr/include/grpc/status.h")]
+GRPC_STATUS_HEADERS = [
+    Path("/usr/include/grpc/impl/codegen/status.h"),
+    Path("/usr/include/grpc/impl/status.h"),
+    Path("/usr/include/grpc/status.h"),
+]
 
 #: curl_easy_strerror() texts of Debian's libcurl 7.88.1 that differ from the pinned newer
 #: lib/strerror.c: name -> (Debian text, pinned text). Later curl spells out "could not"/"cannot",
@@ -44,16 +47,22 @@ KNOWN_TEXT_CHANGES: Dict[str, Tuple[str, str]] = {
     "CURLE_COULDNT_RESOLVE_PROXY": ("Couldn't resolve proxy name", "Could not resolve proxy name"),
     "CURLE_COULDNT_RESOLVE_HOST": ("Couldn't resolve host name", "Could not resolve hostname"),
     "CURLE_COULDNT_CONNECT": ("Couldn't connect to server", "Could not connect to server"),
-    "CURLE_FTP_CANT_GET_HOST": ("FTP: can't figure out the host in the PASV response",
-                                "FTP: cannot figure out the host in the PASV response"),
+    "CURLE_FTP_CANT_GET_HOST": (
+        "FTP: can't figure out the host in the PASV response",
+        "FTP: cannot figure out the host in the PASV response",
+    ),
     "CURLE_FTP_COULDNT_SET_TYPE": ("FTP: couldn't set file type", "FTP: could not set file type"),
-    "CURLE_FTP_COULDNT_RETR_FILE": ("FTP: couldn't retrieve (RETR failed) the specified file",
-                                    "FTP: could not retrieve (RETR failed) the specified file"),
+    "CURLE_FTP_COULDNT_RETR_FILE": (
+        "FTP: couldn't retrieve (RETR failed) the specified file",
+        "FTP: could not retrieve (RETR failed) the specified file",
+    ),
     "CURLE_BAD_DOWNLOAD_RESUME": ("Couldn't resume download", "Could not resume download"),
     "CURLE_FILE_COULDNT_READ_FILE": ("Couldn't read a file:// file", "Could not read a file:// file"),
     "CURLE_SSL_CIPHER": ("Couldn't use specified SSL cipher", "Could not use specified SSL cipher"),
-    "CURLE_SSL_ENGINE_INITFAILED": ("Failed to initialise SSL crypto engine",
-                                    "Failed to initialize SSL crypto engine"),
+    "CURLE_SSL_ENGINE_INITFAILED": (
+        "Failed to initialise SSL crypto engine",
+        "Failed to initialize SSL crypto engine",
+    ),
     "CURLE_TOO_LARGE": ("Unknown error", "A value or data field grew larger than allowed"),
     "CURLE_ECH_REQUIRED": ("Unknown error", "ECH attempted but failed"),
 }
@@ -143,8 +152,9 @@ def test_curl_numbers_match_debian_header() -> None:
     assert header["CURLE_OK"] == 0
     extract = _extract("curl")
     common = sorted(set(header) & set(extract))
-    assert {n: (header[n], int(extract[n]["number"])) for n in common
-            if header[n] != int(extract[n]["number"])} == {}
+    assert {
+        n: (header[n], int(extract[n]["number"])) for n in common if header[n] != int(extract[n]["number"])
+    } == {}
     assert len(common) >= 90, common
 
 
@@ -214,8 +224,11 @@ def test_libuv_windows_numbers_match_debian_header() -> None:
     assert sorted(names - set(literals)) == []
     extract = _extract("libuv")
     assert sorted(f"UV_{n}" for n in names if f"UV_{n}" not in extract) == []
-    assert {n: (v[0], int(extract[f"UV_{n}"]["windows_number"])) for n, v in literals.items()
-            if v[0] != int(extract[f"UV_{n}"]["windows_number"])} == {}
+    assert {
+        n: (v[0], int(extract[f"UV_{n}"]["windows_number"]))
+        for n, v in literals.items()
+        if v[0] != int(extract[f"UV_{n}"]["windows_number"])
+    } == {}
 
 
 def test_libuv_matches_node() -> None:
@@ -245,12 +258,15 @@ def test_libuv_matches_node() -> None:
 def test_mysql_numbers_match_debian_header() -> None:
     """Every CR_* code of the extract is defined in MariaDB's errmsg.h with the same number."""
     text = _strip_comments(_header([MARIADB_ERRMSG_H], "libmariadb-dev"))
-    header = {m[1]: int(m[2]) for m in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(CR_\w+)[ \t]+(-?\d+)[ \t]*$",
-                                                     text, flags=re.M)}
+    header = {
+        m[1]: int(m[2])
+        for m in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(CR_\w+)[ \t]+(-?\d+)[ \t]*$", text, flags=re.M)
+    }
     extract = _extract("mysql")
     assert extract
-    assert {n: (header.get(n), int(r["number"])) for n, r in extract.items()
-            if header.get(n) != int(r["number"])} == {}
+    assert {
+        n: (header.get(n), int(r["number"])) for n, r in extract.items() if header.get(n) != int(r["number"])
+    } == {}
 
 
 def test_grpc_numbers_match_debian_header() -> None:
@@ -264,8 +280,9 @@ def test_grpc_numbers_match_debian_header() -> None:
         text = _strip_comments(path.read_text(encoding="utf-8", errors="replace"))
         header.update((m[1], int(m[2])) for m in re.finditer(r"\bGRPC_STATUS_(\w+)\s*=\s*(-?\d+)", text))
     extract = _extract("grpc")
-    assert {n: (header.get(n), int(r["number"])) for n, r in extract.items()
-            if header.get(n) != int(r["number"])} == {}
+    assert {
+        n: (header.get(n), int(r["number"])) for n, r in extract.items() if header.get(n) != int(r["number"])
+    } == {}
     # the C header's only other member is the sentinel GRPC_STATUS__DO_NOT_USE = -1
     assert sorted(set(header) - set(extract)) == ["_DO_NOT_USE"]
 

@@ -75,8 +75,18 @@ def test_real_world_string(case: Case) -> None:
 def test_json_shape_is_the_design_contract() -> None:
     data = json.loads(json.dumps(explain("10053").to_dict()))
     assert set(data) >= {"query", "candidates"}
-    keys = {"name", "number", "domain", "platform", "kind", "exception", "message", "notes", "retry",
-            "confidence"}
+    keys = {
+        "name",
+        "number",
+        "domain",
+        "platform",
+        "kind",
+        "exception",
+        "message",
+        "notes",
+        "retry",
+        "confidence",
+    }
     assert keys <= set(data["candidates"][0])
     assert data["candidates"][0]["name"] == "WSAECONNABORTED"
 
@@ -113,8 +123,9 @@ def test_windows_errno_name_shows_what_python_shows() -> None:
 
 
 def test_candidate_carries_advice_and_other_runtimes() -> None:
-    best = explain("[WinError 10053] An established connection was aborted by the software in your "
-                   "host machine").best
+    best = explain(
+        "[WinError 10053] An established connection was aborted by the software in your host machine"
+    ).best
     assert best is not None
     assert best.retry in ("safe", "idempotent_only", "no") and best.meaning
     assert best.anchors["rust"] == "ConnectionAborted"
@@ -122,8 +133,10 @@ def test_candidate_carries_advice_and_other_runtimes() -> None:
 
 
 def test_wrapper_shape_sets_the_phase() -> None:
-    refused = explain("Max retries exceeded with url: / (Caused by NewConnectionError('<x>: Failed to "
-                      "establish a new connection: [Errno 104] Connection reset by peer'))").best
+    refused = explain(
+        "Max retries exceeded with url: / (Caused by NewConnectionError('<x>: Failed to "
+        "establish a new connection: [Errno 104] Connection reset by peer'))"
+    ).best
     assert refused is not None and refused.phase == "connect" and refused.retry == "safe"
     aborted = explain("('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))").best
     assert aborted is not None and aborted.phase == "transfer" and aborted.retry == "idempotent_only"
@@ -144,8 +157,9 @@ def test_fast_index_agrees_with_reference() -> None:
     ix = _fastindex.get()
     for number in (54, 104, 10053, -2, 11001):
         ref = {(tag, r.domain, r.name) for tag, r in reference.by_number(number)}
-        fast = {(tag, dom, name) for (tag, dom, n), names in ix.by_number.items() if n == number
-                for name in names}
+        fast = {
+            (tag, dom, name) for (tag, dom, n), names in ix.by_number.items() if n == number for name in names
+        }
         assert ref == fast
     for record in reference.records(platform="windows")[:50]:
         entry = record.platforms["windows"]
@@ -154,10 +168,20 @@ def test_fast_index_agrees_with_reference() -> None:
 
 
 def test_evidence_contexts() -> None:
-    ctx = {(h.value, h.context) for h in _evidence.scan(
-        "WinError 10053 errno=104 error 10054 (os error 111) [Errno -2] code: 0x2746 line 12").numbers}
-    assert ctx == {(10053, "winerror"), (104, "errno"), (10054, "error"), (111, "os_error"),
-                   (-2, "errno"), (10054, "error")}
+    ctx = {
+        (h.value, h.context)
+        for h in _evidence.scan(
+            "WinError 10053 errno=104 error 10054 (os error 111) [Errno -2] code: 0x2746 line 12"
+        ).numbers
+    }
+    assert ctx == {
+        (10053, "winerror"),
+        (104, "errno"),
+        (10054, "error"),
+        (111, "os_error"),
+        (-2, "errno"),
+        (10054, "error"),
+    }
     ev = _evidence.scan("ConnectionResetError(10054, 'x', None, 10054, None)")
     assert {(h.value, h.context) for h in ev.numbers} == {(10054, "repr_errno"), (10054, "repr_winerror")}
     assert not _evidence.scan("SSLEOFError(8, 'EOF occurred in violation of protocol')").numbers
@@ -193,20 +217,52 @@ def test_explain_never_raises(text: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["[Errno ", "[WinError ", "-", "0x", "104", "10054", "]", "'", "(", ")",
-                                 ", None", "Error", "errno=", " ", "\n", "Connection reset by peer",
-                                 "ECONNRESET", "UV_", "gaierror", "SSL"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "[Errno ",
+                "[WinError ",
+                "-",
+                "0x",
+                "104",
+                "10054",
+                "]",
+                "'",
+                "(",
+                ")",
+                ", None",
+                "Error",
+                "errno=",
+                " ",
+                "\n",
+                "Connection reset by peer",
+                "ECONNRESET",
+                "UV_",
+                "gaierror",
+                "SSL",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_explain_never_raises_on_error_shaped_text(text: str) -> None:
     explain(text)
     summarize(text)
 
 
 def test_summary_of_a_log() -> None:
-    log = "\n".join(["INFO start", "ConnectionResetError: [Errno 104] Connection reset by peer",
-                     "ok", "ConnectionResetError: [Errno 104] Connection reset by peer",
-                     "socket.gaierror: [Errno -3] Temporary failure in name resolution",
-                     "ConnectionRefusedError: [WinError 10061] No connection could be made because the "
-                     "target machine actively refused it"])
+    log = "\n".join(
+        [
+            "INFO start",
+            "ConnectionResetError: [Errno 104] Connection reset by peer",
+            "ok",
+            "ConnectionResetError: [Errno 104] Connection reset by peer",
+            "socket.gaierror: [Errno -3] Temporary failure in name resolution",
+            "ConnectionRefusedError: [WinError 10061] No connection could be made because the "
+            "target machine actively refused it",
+        ]
+    )
     summary = summarize(log)
     data = summary.to_dict()
     assert data["errors"] == 4

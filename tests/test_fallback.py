@@ -29,8 +29,14 @@ print(json.dumps({"backend": n.BACKEND, "strerror": n.strerror(32),
 
 def test_backend_falls_back_when_extension_is_hidden() -> None:
     env = {k: v for k, v in os.environ.items() if k != "CONNERR_NO_EXTENSION"}
-    out = subprocess.run([sys.executable, "-c", HIDE_EXTENSION], capture_output=True, text=True,
-                         check=True, env=env, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", HIDE_EXTENSION],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=60,
+    )
     result = json.loads(out.stdout)
     assert result == {"backend": "python", "strerror": os.strerror(32), "has_gai": False}
 
@@ -38,8 +44,10 @@ def test_backend_falls_back_when_extension_is_hidden() -> None:
 def test_fallback_constants_come_from_errno_and_socket() -> None:
     consts = {(c.domain, c.name): c.value for c in fallback.constants()}
     assert consts[("eai", "EAI_NONAME")] == socket.EAI_NONAME
-    assert consts[("winsock" if WINDOWS else "errno", "WSAECONNRESET" if WINDOWS else "ECONNRESET")] \
+    assert (
+        consts[("winsock" if WINDOWS else "errno", "WSAECONNRESET" if WINDOWS else "ECONNRESET")]
         == errno.ECONNRESET
+    )
 
 
 def test_fallback_raw_calls(closed_port: int) -> None:

@@ -8,19 +8,39 @@ import errno
 from typing import Any, Tuple, Type
 
 import pytest
+from _support import exhaustive_diagnosis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_normalize import exception_chains
 
-from connerr import _translate
+from connerr import _translate, normalize
 from connerr._rules import is_inert
 
-CLASSES = (OSError, ConnectionResetError, ConnectionRefusedError, ConnectionAbortedError, TimeoutError,
-           BrokenPipeError, BlockingIOError, InterruptedError)
+CLASSES = (
+    OSError,
+    ConnectionResetError,
+    ConnectionRefusedError,
+    ConnectionAbortedError,
+    TimeoutError,
+    BrokenPipeError,
+    BlockingIOError,
+    InterruptedError,
+)
 
 
 def _shape(exc: Any) -> Tuple[Any, ...]:
     if exc is None:
         return (None,)
-    return (type(exc), exc.args, exc.errno, exc.strerror, str(exc), exc.diagnosis.kind,
-            exc.diagnosis.name, exc.diagnosis.number)
+    return (
+        type(exc),
+        exc.args,
+        exc.errno,
+        exc.strerror,
+        str(exc),
+        exc.diagnosis.kind,
+        exc.diagnosis.name,
+        exc.diagnosis.number,
+    )
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
@@ -33,11 +53,18 @@ def test_translate_fast_path_equals_the_full_path(cls: Type[OSError], platform: 
         assert _shape(fast) == _shape(slow), number
 
 
-@pytest.mark.parametrize("exc, inert", [
-    (ValueError("connection refused"), True), (KeyError("x"), True), (RuntimeError("x"), True),
-    (ConnectionResetError(104, "x"), False), (EOFError(), False), (TimeoutError(), False),
-    (ValueError(ConnectionResetError(104, "x")), False),
-])
+@pytest.mark.parametrize(
+    "exc, inert",
+    [
+        (ValueError("connection refused"), True),
+        (KeyError("x"), True),
+        (RuntimeError("x"), True),
+        (ConnectionResetError(104, "x"), False),
+        (EOFError(), False),
+        (TimeoutError(), False),
+        (ValueError(ConnectionResetError(104, "x")), False),
+    ],
+)
 def test_inert_exceptions(exc: BaseException, inert: bool) -> None:
     assert is_inert(exc) is inert
 
@@ -61,3 +88,9 @@ def test_the_fast_path_keeps_what_a_plain_oserror_carries_besides_errno() -> Non
         pipe.characters_written = 7
         new = _translate.convert(pipe)
         assert new is not None and new.characters_written == 7  # type: ignore[attr-defined]
+
+
+@settings(max_examples=300, deadline=None)
+@given(exc=exception_chains(), platform=st.sampled_from([None, "linux", "windows", "darwin"]))
+def test_a_settled_walk_answers_as_the_exhaustive_one(exc: BaseException, platform: Any) -> None:
+    assert normalize(exc, platform) == exhaustive_diagnosis(exc, platform)

@@ -87,14 +87,17 @@ def test_tls_modes() -> None:
     tls = self_signed()
     with FaultyServer("tls_handshake_cut") as server:
         assert server.url.startswith("https://")
-        with socket.create_connection((server.host, server.port), timeout=3) as raw, \
-                pytest.raises(ssl.SSLError) as info:
+        with (
+            socket.create_connection((server.host, server.port), timeout=3) as raw,
+            pytest.raises(ssl.SSLError) as info,
+        ):
             tls.client_context.wrap_socket(raw, server_hostname="localhost")
     assert normalize(info.value).kind is Kind.TLS_EOF
-    with FaultyServer("tls_midstream_cut", ssl_context=tls.server_context) as server, \
-            socket.create_connection((server.host, server.port), timeout=3) as raw, \
-            tls.client_context.wrap_socket(raw, server_hostname="localhost",
-                                           suppress_ragged_eofs=False) as sock:
+    with (
+        FaultyServer("tls_midstream_cut", ssl_context=tls.server_context) as server,
+        socket.create_connection((server.host, server.port), timeout=3) as raw,
+        tls.client_context.wrap_socket(raw, server_hostname="localhost", suppress_ragged_eofs=False) as sock,
+    ):
         sock.sendall(REQUEST)
         received = b""
         try:

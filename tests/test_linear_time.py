@@ -21,6 +21,7 @@ _GROWTH = 30.0
 _SECONDS_PER_MB = 20.0
 _FLOOR = 0.05  # below this a timing is noise: compare against the floor instead
 
+
 def _runtime_lines() -> List[str]:
     """The real strings of every runtime in tests/data/runtime_cases.tsv, one log line each."""
     return [row.query.replace("\n", " ").replace("\t", " ") for row in read_corpus("runtime_cases.tsv")]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional, Tuple, Union
 
 import pytest
-from _support import WINDOWS
+from _support import WINDOWS, exhaustive_diagnosis
 
 from connerr._normalize import normalize
 from connerr.faults import FaultyServer, TLSFixture, self_signed
@@ -61,8 +61,9 @@ def _raw_socket(t: Target) -> Optional[BaseException]:
         with socket.create_connection((t.host, t.port), timeout=t.timeout) as plain:
             sock: socket.socket = plain
             if t.tls is not None:
-                sock = t.tls.client_context.wrap_socket(plain, server_hostname="localhost",
-                                                        suppress_ragged_eofs=False)
+                sock = t.tls.client_context.wrap_socket(
+                    plain, server_hostname="localhost", suppress_ragged_eofs=False
+                )
             with sock:
                 sock.sendall(_REQUEST)
                 if t.scenario == "broken_pipe":
@@ -81,8 +82,9 @@ def _asyncio_streams(t: Target) -> Optional[BaseException]:
     async def main() -> None:
         ctx = t.tls.client_context if t.tls is not None else None
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(t.host, t.port, ssl=ctx,
-                                    server_hostname="localhost" if ctx else None), t.timeout)
+            asyncio.open_connection(t.host, t.port, ssl=ctx, server_hostname="localhost" if ctx else None),
+            t.timeout,
+        )
         try:
             writer.write(_REQUEST)
             await writer.drain()
@@ -107,8 +109,7 @@ def _asyncio_streams(t: Target) -> Optional[BaseException]:
 def _http_client(t: Target) -> Optional[BaseException]:
     conn: http.client.HTTPConnection
     if t.tls is not None:
-        conn = http.client.HTTPSConnection(t.host, t.port, timeout=t.timeout,
-                                           context=t.tls.client_context)
+        conn = http.client.HTTPSConnection(t.host, t.port, timeout=t.timeout, context=t.tls.client_context)
     else:
         conn = http.client.HTTPConnection(t.host, t.port, timeout=t.timeout)
     try:
@@ -134,9 +135,12 @@ def _urllib_request(t: Target) -> Optional[BaseException]:
 
 def _requests(t: Target) -> Optional[BaseException]:
     try:
-        with requests.Session() as session, session.request(
-                "POST" if t.body else "GET", t.url, data=t.body, timeout=t.timeout,
-                verify=t.ca_path) as response:
+        with (
+            requests.Session() as session,
+            session.request(
+                "POST" if t.body else "GET", t.url, data=t.body, timeout=t.timeout, verify=t.ca_path
+            ) as response,
+        ):
             response.content  # noqa: B018
     except Exception as exc:
         return exc
@@ -146,8 +150,7 @@ def _requests(t: Target) -> Optional[BaseException]:
 def _urllib3(t: Target) -> Optional[BaseException]:
     try:
         with urllib3.PoolManager(ca_certs=t.ca_path) as pool:
-            pool.request("POST" if t.body else "GET", t.url, body=t.body, retries=False,
-                         timeout=t.timeout)
+            pool.request("POST" if t.body else "GET", t.url, body=t.body, retries=False, timeout=t.timeout)
     except Exception as exc:
         return exc
     return None
@@ -183,8 +186,10 @@ def _aiohttp(t: Target) -> Optional[BaseException]:
     async def main() -> None:
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=t.timeout, sock_read=t.timeout)
         data = io.BytesIO(t.body) if t.body else None  # aiohttp warns about large raw bytes
-        async with aiohttp.ClientSession(timeout=timeout) as session, session.request(
-                "POST" if t.body else "GET", t.url, data=data, ssl=ssl_arg) as response:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.request("POST" if t.body else "GET", t.url, data=data, ssl=ssl_arg) as response,
+        ):
             await response.read()
 
     try:
@@ -215,18 +220,24 @@ Expected = Union[Kind, None, FrozenSet[Kind]]
 #: sets EPIPE (Linux tcp_reset(), BSD tcp_input()): BrokenPipeError. Windows reports
 #: WSAECONNABORTED 10053 ("where POSIX gives EPIPE, Windows gives 10053", python/cpython#9713) or
 #: WSAECONNRESET 10054, depending on timing.
-_WRITE_AFTER_ABORT: Expected = (frozenset({K.CONNECTION_ABORTED, K.CONNECTION_RESET}) if WINDOWS
-                                else K.BROKEN_PIPE)
+_WRITE_AFTER_ABORT: Expected = (
+    frozenset({K.CONNECTION_ABORTED, K.CONNECTION_RESET}) if WINDOWS else K.BROKEN_PIPE
+)
 #: urllib3 and httpcore swallow a failed body write to read an early response (urllib3#1524):
 #: after EPIPE the read sees the FIN, so the user gets "closed without response". urllib3 swallows
 #: only BrokenPipeError: on Windows the 10053/10054 of the write comes through.
 _UPLOAD_SWALLOWED: Expected = (
-    frozenset({K.REMOTE_DISCONNECTED, K.CONNECTION_ABORTED, K.CONNECTION_RESET}) if WINDOWS
-    else K.REMOTE_DISCONNECTED)
+    frozenset({K.REMOTE_DISCONNECTED, K.CONNECTION_ABORTED, K.CONNECTION_RESET})
+    if WINDOWS
+    else K.REMOTE_DISCONNECTED
+)
 #: asyncio's StreamWriter.drain() raises the transport's error (EPIPE) when connection_lost ran
 #: first, else its own ConnectionResetError("Connection lost"): timing, on every OS.
-_ASYNCIO_DRAIN: FrozenSet[Kind] = frozenset({K.BROKEN_PIPE, K.CONNECTION_RESET, K.CONNECTION_ABORTED}
-                                            if WINDOWS else {K.BROKEN_PIPE, K.CONNECTION_RESET})
+_ASYNCIO_DRAIN: FrozenSet[Kind] = frozenset(
+    {K.BROKEN_PIPE, K.CONNECTION_RESET, K.CONNECTION_ABORTED}
+    if WINDOWS
+    else {K.BROKEN_PIPE, K.CONNECTION_RESET}
+)
 
 #: scenario -> kind every client gets, with per-client exceptions
 DEFAULT: Dict[str, Expected] = {
@@ -287,25 +298,38 @@ def numeric_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
-_SERVER_MODE = {"refused": "refuse", "reset": "reset", "close": "close", "stall": "stall",
-                "tls_handshake_cut": "tls_handshake_cut", "tls_midstream_cut": "tls_midstream_cut",
-                "broken_pipe": "abort"}
+_SERVER_MODE = {
+    "refused": "refuse",
+    "reset": "reset",
+    "close": "close",
+    "stall": "stall",
+    "tls_handshake_cut": "tls_handshake_cut",
+    "tls_midstream_cut": "tls_midstream_cut",
+    "broken_pipe": "abort",
+}
 
 
 def run_cell(scenario: str, client: str, tls: Tuple[TLSFixture, str]) -> Optional[BaseException]:
     fixture, ca_path = tls
     use_tls = scenario.startswith("tls_")
-    body = BIG_BODY if scenario == "broken_pipe" and client not in ("raw_socket", "asyncio_streams") \
-        else None
+    body = BIG_BODY if scenario == "broken_pipe" and client not in ("raw_socket", "asyncio_streams") else None
     timeout = STALL if scenario == "stall" else TIMEOUT
     if scenario == "name_not_found":
-        target = Target(scenario, f"http://{NO_SUCH_HOST}/", NO_SUCH_HOST, 80, None, ca_path, timeout,
-                        None)
+        target = Target(scenario, f"http://{NO_SUCH_HOST}/", NO_SUCH_HOST, 80, None, ca_path, timeout, None)
         return CLIENTS[client](target)
-    with FaultyServer(_SERVER_MODE[scenario], timeout=TIMEOUT,
-                      ssl_context=fixture.server_context if use_tls else None) as server:
-        target = Target(scenario, server.url, server.host, server.port,
-                        fixture if use_tls else None, ca_path, timeout, body)
+    with FaultyServer(
+        _SERVER_MODE[scenario], timeout=TIMEOUT, ssl_context=fixture.server_context if use_tls else None
+    ) as server:
+        target = Target(
+            scenario,
+            server.url,
+            server.host,
+            server.port,
+            fixture if use_tls else None,
+            ca_path,
+            timeout,
+            body,
+        )
         return CLIENTS[client](target)
 
 
@@ -314,8 +338,9 @@ SCENARIOS = list(DEFAULT)
 
 @pytest.mark.parametrize("client", list(CLIENTS))
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_cell(scenario: str, client: str, tls: Tuple[TLSFixture, str],
-              request: pytest.FixtureRequest) -> None:
+def test_cell(
+    scenario: str, client: str, tls: Tuple[TLSFixture, str], request: pytest.FixtureRequest
+) -> None:
     if scenario == "name_not_found":
         request.getfixturevalue("numeric_only")
     exc = run_cell(scenario, client, tls)
@@ -325,9 +350,9 @@ def test_cell(scenario: str, client: str, tls: Tuple[TLSFixture, str],
         return
     assert exc is not None, f"{client} raised nothing"
     got = normalize(exc).kind
+    assert normalize(exc) == exhaustive_diagnosis(exc)  # the walk's shortcuts change nothing
     allowed = want if isinstance(want, frozenset) else frozenset({want})
     assert got in allowed, f"{client}: {type(exc).__name__}: {exc!r} -> {got.value}"
-
 
 
 # -- bind-only scenarios: the listening side ---------------------------------------------------
@@ -377,22 +402,31 @@ def test_address_not_available(bind: Callable[[str, int], Optional[BaseException
 # -- phase and retry where the wrapper shows them ------------------------------------------------
 
 
-@pytest.mark.parametrize(("scenario", "client", "phase", "retry"), [
-    ("refused", "requests", "connect", "safe"),
-    ("refused", "httpx", "connect", "safe"),
-    ("refused", "aiohttp", "connect", "safe"),
-    ("reset", "requests", "request", "idempotent_only"),
-    ("reset", "urllib3", "request", "idempotent_only"),
-    ("close", "httpx", "request", "idempotent_only"),
-    ("close", "aiohttp", "request", "idempotent_only"),
-    ("tls_midstream_cut", "requests", "body", "idempotent_only"),
-    ("tls_midstream_cut", "httpx", "body", "idempotent_only"),
-    ("tls_handshake_cut", "httpx", "connect", "safe"),
-    ("stall", "requests", "transfer", "idempotent_only"),
-    ("name_not_found", "requests", "connect", "no"),
-])
-def test_phase_and_retry(scenario: str, client: str, phase: str, retry: str,  # noqa: PLR0917
-                         tls: Tuple[TLSFixture, str], request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    ("scenario", "client", "phase", "retry"),
+    [
+        ("refused", "requests", "connect", "safe"),
+        ("refused", "httpx", "connect", "safe"),
+        ("refused", "aiohttp", "connect", "safe"),
+        ("reset", "requests", "request", "idempotent_only"),
+        ("reset", "urllib3", "request", "idempotent_only"),
+        ("close", "httpx", "request", "idempotent_only"),
+        ("close", "aiohttp", "request", "idempotent_only"),
+        ("tls_midstream_cut", "requests", "body", "idempotent_only"),
+        ("tls_midstream_cut", "httpx", "body", "idempotent_only"),
+        ("tls_handshake_cut", "httpx", "connect", "safe"),
+        ("stall", "requests", "transfer", "idempotent_only"),
+        ("name_not_found", "requests", "connect", "no"),
+    ],
+)
+def test_phase_and_retry(  # noqa: PLR0917
+    scenario: str,
+    client: str,
+    phase: str,
+    retry: str,
+    tls: Tuple[TLSFixture, str],
+    request: pytest.FixtureRequest,
+) -> None:
     if scenario == "name_not_found":
         request.getfixturevalue("numeric_only")
     exc = run_cell(scenario, client, tls)

@@ -17,13 +17,20 @@ from typing import Dict, Iterator, Tuple
 
 import pytest
 from _libraries import LIBS, Target
+from _support import exhaustive_diagnosis
 
 from connerr import Kind, normalize
 from connerr.faults import FaultyServer, TLSFixture, self_signed
 
 #: the importable module of each library
-MODULES = {"grpcio": "grpc", "websocket-client": "websocket", "botocore": "botocore",
-           "clickhouse-connect": "clickhouse_connect", "kafka-python": "kafka", "twisted": "twisted.web"}
+MODULES = {
+    "grpcio": "grpc",
+    "websocket-client": "websocket",
+    "botocore": "botocore",
+    "clickhouse-connect": "clickhouse_connect",
+    "kafka-python": "kafka",
+    "twisted": "twisted.web",
+}
 SCENARIOS: Dict[str, Tuple[str, Kind]] = {
     "refused": ("refuse", Kind.CONNECTION_REFUSED),
     "reset": ("reset", Kind.CONNECTION_RESET),
@@ -34,23 +41,44 @@ SCENARIOS: Dict[str, Tuple[str, Kind]] = {
 }
 #: cells where the library keeps too little to tell: (what connerr answers, why, from the source)
 UNKNOWABLE: Dict[Tuple[str, str], Tuple[Kind, str]] = {
-    ("psycopg2", "reset"): (Kind.REMOTE_DISCONNECTED, "libpq reports ECONNRESET as 'server closed the "
-                            "connection unexpectedly' (src/interfaces/libpq/fe-secure.c pqsecure_raw_read)"),
+    ("psycopg2", "reset"): (
+        Kind.REMOTE_DISCONNECTED,
+        "libpq reports ECONNRESET as 'server closed the "
+        "connection unexpectedly' (src/interfaces/libpq/fe-secure.c pqsecure_raw_read)",
+    ),
     ("psycopg", "reset"): (Kind.REMOTE_DISCONNECTED, "the same libpq message as psycopg2's"),
-    ("websockets", "reset"): (Kind.REMOTE_DISCONNECTED, "websockets raises InvalidMessage('did not receive a "
-                              "valid HTTP response') from an EOFError for a reset during the opening "
-                              "handshake too"),
-    ("pycurl", "refused"): (Kind.UNKNOWN, "pycurl.error keeps CURLE_COULDNT_CONNECT and curl's 'Could not "
-                            "connect to server'; the errno is only in Curl.getinfo(pycurl.OS_ERRNO)"),
-    ("twisted", "stalled"): (Kind.CANCELLED, "Agent keeps the cancellation Deferred.addTimeout makes, "
-                             "wrapped in ResponseNeverReceived, so addTimeout cannot turn it into a timeout"),
-    ("twisted", "tls_cut"): (Kind.CONNECTION_RESET, "TLSMemoryBIOProtocol reports an EOF in the handshake "
-                             "as ConnectionLost, the same as a reset (twisted/protocols/tls.py), and keeps "
-                             "no OpenSSL reason"),
-    ("twisted", "name"): (Kind.NAME_RESOLUTION_FAILED, "Twisted's resolver turns the gaierror into "
-                          "DNSLookupError(\"Couldn't find the hostname\") and keeps no EAI code"),
-    ("kafka-python", "refused"): (Kind.TIMED_OUT, "kafka-python retries the bootstrap servers until "
-                                  "max_block_ms and raises KafkaTimeoutError without their errors"),
+    ("websockets", "reset"): (
+        Kind.REMOTE_DISCONNECTED,
+        "websockets raises InvalidMessage('did not receive a "
+        "valid HTTP response') from an EOFError for a reset during the opening "
+        "handshake too",
+    ),
+    ("pycurl", "refused"): (
+        Kind.UNKNOWN,
+        "pycurl.error keeps CURLE_COULDNT_CONNECT and curl's 'Could not "
+        "connect to server'; the errno is only in Curl.getinfo(pycurl.OS_ERRNO)",
+    ),
+    ("twisted", "stalled"): (
+        Kind.CANCELLED,
+        "Agent keeps the cancellation Deferred.addTimeout makes, "
+        "wrapped in ResponseNeverReceived, so addTimeout cannot turn it into a timeout",
+    ),
+    ("twisted", "tls_cut"): (
+        Kind.CONNECTION_RESET,
+        "TLSMemoryBIOProtocol reports an EOF in the handshake "
+        "as ConnectionLost, the same as a reset (twisted/protocols/tls.py), and keeps "
+        "no OpenSSL reason",
+    ),
+    ("twisted", "name"): (
+        Kind.NAME_RESOLUTION_FAILED,
+        "Twisted's resolver turns the gaierror into "
+        'DNSLookupError("Couldn\'t find the hostname") and keeps no EAI code',
+    ),
+    ("kafka-python", "refused"): (
+        Kind.TIMED_OUT,
+        "kafka-python retries the bootstrap servers until "
+        "max_block_ms and raises KafkaTimeoutError without their errors",
+    ),
     ("kafka-python", "reset"): (Kind.TIMED_OUT, "as for refused"),
     ("kafka-python", "closed"): (Kind.TIMED_OUT, "as for refused"),
     ("kafka-python", "tls_cut"): (Kind.TIMED_OUT, "as for refused"),
@@ -61,7 +89,7 @@ NOT_APPLICABLE: Dict[Tuple[str, str], str] = {
     ("paramiko", "tls_cut"): "SSH has no TLS",
     ("trio", "closed"): "trio reports the end of a stream as b'' from receive_some, not as an error",
     ("aiomysql", "stalled"): "aiomysql has no read timeout for the handshake (connect_timeout covers the "
-                             "TCP connect only): a stall lasts until the server gives up",
+    "TCP connect only): a stall lasts until the server gives up",
     ("psycopg2", "name"): "libpq resolves in C: the synthetic failure cannot reach it (no real DNS here)",
     ("psycopg", "name"): "libpq resolves in C, as for psycopg2",
     ("pycurl", "name"): "libcurl resolves in C, as for libpq",
@@ -96,8 +124,9 @@ def _require(library: str) -> None:
 
 
 @pytest.mark.parametrize(("library", "scenario"), list(_cells()), ids=[f"{lib}-{s}" for lib, s in _cells()])
-def test_cell(library: str, scenario: str, tls: Tuple[TLSFixture, str],
-              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cell(
+    library: str, scenario: str, tls: Tuple[TLSFixture, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     if (library, scenario) in NOT_APPLICABLE:
         pytest.skip(NOT_APPLICABLE[library, scenario])
     _require(library)
@@ -120,9 +149,13 @@ def test_cell(library: str, scenario: str, tls: Tuple[TLSFixture, str],
         with pytest.raises(BaseException) as caught:
             call(target)
     diagnosis = normalize(caught.value)
+    assert diagnosis == exhaustive_diagnosis(caught.value)  # the walk's shortcuts change nothing
     want, why = UNKNOWABLE.get((library, scenario), (expected, ""))
-    assert diagnosis.kind is want, (f"{type(caught.value).__module__}.{type(caught.value).__name__}: "
-                                    f"{str(caught.value)[:300]}", diagnosis.evidence, why)
+    assert diagnosis.kind is want, (
+        f"{type(caught.value).__module__}.{type(caught.value).__name__}: {str(caught.value)[:300]}",
+        diagnosis.evidence,
+        why,
+    )
     if library in ("botocore", "elasticsearch") and not why:  # not the requests/urllib3 inside them
         assert diagnosis.library == library, diagnosis
 
@@ -144,10 +177,13 @@ def test_import_connerr_imports_none_of_them() -> None:
     import subprocess
     import sys
 
-    modules = sorted({MODULES.get(lib, lib) for lib in LIBS} - {"ftplib", "smtplib", "poplib", "imaplib",
-                                                                 "xmlrpc.client"})
-    code = ("import sys, connerr; connerr.normalize(ConnectionResetError(104, 'x')); "
-            "connerr.explain('redis.exceptions.ConnectionError: Connection closed by server.'); "
-            f"print([m for m in {modules!r} if m in sys.modules])")
+    modules = sorted(
+        {MODULES.get(lib, lib) for lib in LIBS} - {"ftplib", "smtplib", "poplib", "imaplib", "xmlrpc.client"}
+    )
+    code = (
+        "import sys, connerr; connerr.normalize(ConnectionResetError(104, 'x')); "
+        "connerr.explain('redis.exceptions.ConnectionError: Connection closed by server.'); "
+        f"print([m for m in {modules!r} if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

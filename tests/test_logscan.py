@@ -40,7 +40,7 @@ def _events(text: str, prefilter: _logscan.Prefilter = None, chunk: int = 1 << 2
     data = text.encode()
     out = []
     for start in range(0, len(data), chunk):
-        out += scanner.feed(data[start:start + chunk])
+        out += scanner.feed(data[start : start + chunk])
     return out + scanner.feed(b"", final=True)
 
 
@@ -61,6 +61,7 @@ def hard_log() -> Tuple[str, List[Tuple[int, str]]]:
 
 # -- the prefilter --------------------------------------------------------------------------------
 
+
 def test_c_and_python_prefilters_find_the_same_lines(hard_log: Tuple[str, List[Tuple[int, str]]]) -> None:
     if C_FILTER.backend != "c":
         pytest.skip("the C extension is not built (the Python prefilter is the one in use)")
@@ -69,9 +70,32 @@ def test_c_and_python_prefilters_find_the_same_lines(hard_log: Tuple[str, List[T
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["ECONNRESET", "econnreset", "errno 1", "code=-", "Code:\t7", "(0x0000",
-                                 "(0X00AB", "refused", "Connection reset by peer", "\n", " ", "é", "x",
-                                 "curl: (7", "net::ERR_", "соединение", "\t"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "ECONNRESET",
+                "econnreset",
+                "errno 1",
+                "code=-",
+                "Code:\t7",
+                "(0x0000",
+                "(0X00AB",
+                "refused",
+                "Connection reset by peer",
+                "\n",
+                " ",
+                "é",
+                "x",
+                "curl: (7",
+                "net::ERR_",
+                "соединение",
+                "\t",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_the_two_prefilters_agree_on_any_text(pieces: List[str]) -> None:
     if C_FILTER.backend != "c":
         return
@@ -121,13 +145,15 @@ def test_a_chained_traceback_is_one_event_on_its_last_exception_line() -> None:
 
 
 def test_source_lines_and_stack_frames_are_no_events() -> None:
-    text = ("Traceback (most recent call last):\n"
-            '  File "/srv/app/client.py", line 10, in fetch\n'
-            "    except ConnectionResetError:  # errno 104\n"
-            "ValueError: bad timeout\n"
-            "java.lang.IllegalStateException: closed\n"
-            "\tat com.example.Fetcher.onConnectionReset(Fetcher.java:12)\n"
-            "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1494:16) ECONNREFUSED\n")
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/client.py", line 10, in fetch\n'
+        "    except ConnectionResetError:  # errno 104\n"
+        "ValueError: bad timeout\n"
+        "java.lang.IllegalStateException: closed\n"
+        "\tat com.example.Fetcher.onConnectionReset(Fetcher.java:12)\n"
+        "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1494:16) ECONNREFUSED\n"
+    )
     assert _kinds(text) == {}
 
 
@@ -141,12 +167,15 @@ def test_any_chunking_gives_the_same_events(chunk: int) -> None:
 def test_a_line_without_end_and_an_endless_traceback_stay_bounded() -> None:
     huge = "x" * (_logscan.MAX_LINE * 2) + " [Errno 104] Connection reset by peer"
     assert len(_events(huge)) == 1
-    endless = "ConnectionResetError: [Errno 104] x\n\nDuring handling of the above exception, " \
-              "another exception occurred:\n\n" + "  File \"a.py\", line 1, in f\n    pass\n" * 200_000
+    endless = (
+        "ConnectionResetError: [Errno 104] x\n\nDuring handling of the above exception, "
+        "another exception occurred:\n\n" + '  File "a.py", line 1, in f\n    pass\n' * 200_000
+    )
     assert len(_events(endless)) == 1
 
 
 # -- precision and recall on labelled logs ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_precision_and_recall_on_a_labelled_log(seed: int) -> None:

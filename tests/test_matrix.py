@@ -25,9 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _row(scenario: str, layer: str, code: Any, name: Any, kind: Any, **extra: Any) -> Dict[str, Any]:
-    row = {"scenario": scenario, "layer": layer, "via": None, "exception": None, "errno": None,
-           "winerror": None, "message": None, "domain": "winsock", "native_code": code,
-           "phase": None, "name": name, "kind": kind, "unavailable": None}
+    row = {
+        "scenario": scenario,
+        "layer": layer,
+        "via": None,
+        "exception": None,
+        "errno": None,
+        "winerror": None,
+        "message": None,
+        "domain": "winsock",
+        "native_code": code,
+        "phase": None,
+        "name": name,
+        "kind": kind,
+        "unavailable": None,
+    }
     row.update(extra)
     return row
 
@@ -39,37 +51,99 @@ def _py(scenario: str, exc: str, code: int, name: str, kind: str, **extra: Any) 
 
 #: FIXTURE (hand-made): what `connerr probe --json` looks like from Windows. Not a real run.
 WINDOWS_FIXTURE: Dict[str, Any] = {
-    "source": "connerr-probe", "connerr": "0.1.0", "os": "windows", "arch": "x86_64",
-    "libc": "msvcrt", "platform": "windows", "python": "CPython 3.12.7",
-    "verified_by": "hand-made test fixture", "backend": "cffi", "seconds": 4.2,
+    "source": "connerr-probe",
+    "connerr": "0.1.0",
+    "os": "windows",
+    "arch": "x86_64",
+    "libc": "msvcrt",
+    "platform": "windows",
+    "python": "CPython 3.12.7",
+    "verified_by": "hand-made test fixture",
+    "backend": "cffi",
+    "seconds": 4.2,
     "scenarios": [
-        _py("refused", "ConnectionRefusedError", 10061, "WSAECONNREFUSED", "connection_refused",
-            phase="connect"),
+        _py(
+            "refused",
+            "ConnectionRefusedError",
+            10061,
+            "WSAECONNREFUSED",
+            "connection_refused",
+            phase="connect",
+        ),
         _row("refused", "c-raw", 10061, "WSAECONNREFUSED", "connection_refused", phase="connect"),
         _py("reset", "ConnectionResetError", 10054, "WSAECONNRESET", "connection_reset"),
         _row("reset", "c-raw", 10054, "WSAECONNRESET", "connection_reset", phase="receive"),
-        _row("stall", "python-socket", None, None, "timed_out", exception="TimeoutError", domain=None,
-             phase="receive"),
-        _py("broken_pipe", "ConnectionAbortedError", 10053, "WSAECONNABORTED", "connection_aborted",
-            phase="send"),
-        _py("name_not_found", "socket.gaierror", 11001, "EAI_NONAME", "name_not_found",
-            domain="eai", winerror=None),
-        _row("tls_midstream_cut", "c-raw", None, None, None, domain=None,
-             unavailable="the C layer has no TLS"),
+        _row(
+            "stall",
+            "python-socket",
+            None,
+            None,
+            "timed_out",
+            exception="TimeoutError",
+            domain=None,
+            phase="receive",
+        ),
+        _py(
+            "broken_pipe",
+            "ConnectionAbortedError",
+            10053,
+            "WSAECONNABORTED",
+            "connection_aborted",
+            phase="send",
+        ),
+        _py(
+            "name_not_found",
+            "socket.gaierror",
+            11001,
+            "EAI_NONAME",
+            "name_not_found",
+            domain="eai",
+            winerror=None,
+        ),
+        _row(
+            "tls_midstream_cut", "c-raw", None, None, None, domain=None, unavailable="the C layer has no TLS"
+        ),
     ],
 }
 
 #: FIXTURE (hand-made): a tools/cross.py C probe of sparc64 Linux (its own errno numbering).
 SPARC_C_FIXTURE: Dict[str, Any] = {
-    "source": "c-probe", "os": "linux", "arch": "sparc", "libc": "glibc", "platform": "linux-sparc",
-    "target": "sparc64-linux-gnu", "verified_by": "hand-made test fixture", "constants": [],
+    "source": "c-probe",
+    "os": "linux",
+    "arch": "sparc",
+    "libc": "glibc",
+    "platform": "linux-sparc",
+    "target": "sparc64-linux-gnu",
+    "verified_by": "hand-made test fixture",
+    "constants": [],
     "scenarios": [
-        {"scenario": "refused", "layer": "c-raw", "domain": "errno", "native_code": 61,
-         "phase": "connect", "name": "ECONNREFUSED", "kind": "connection_refused"},
-        {"scenario": "reset", "layer": "c-raw", "domain": "errno", "native_code": 54,
-         "phase": "receive", "name": "ECONNRESET", "kind": "connection_reset"},
-        {"scenario": "broken_pipe", "layer": "c-raw", "domain": "errno", "native_code": 32,
-         "phase": "send", "name": "EPIPE", "kind": "broken_pipe"},
+        {
+            "scenario": "refused",
+            "layer": "c-raw",
+            "domain": "errno",
+            "native_code": 61,
+            "phase": "connect",
+            "name": "ECONNREFUSED",
+            "kind": "connection_refused",
+        },
+        {
+            "scenario": "reset",
+            "layer": "c-raw",
+            "domain": "errno",
+            "native_code": 54,
+            "phase": "receive",
+            "name": "ECONNRESET",
+            "kind": "connection_reset",
+        },
+        {
+            "scenario": "broken_pipe",
+            "layer": "c-raw",
+            "domain": "errno",
+            "native_code": 32,
+            "phase": "send",
+            "name": "EPIPE",
+            "kind": "broken_pipe",
+        },
     ],
 }
 
@@ -129,13 +203,15 @@ def test_highlights_differences() -> None:
     linux.update(platform="linux", arch="x86_64", target="x86_64-linux-gnu")
     for row, number in zip(linux["scenarios"], (111, 104, 32)):
         row["native_code"] = number
-    merged = matrix.build([matrix.parse(WINDOWS_FIXTURE, "w"), matrix.parse(linux, "l"),
-                           matrix.parse(SPARC_C_FIXTURE, "s")])
+    merged = matrix.build(
+        [matrix.parse(WINDOWS_FIXTURE, "w"), matrix.parse(linux, "l"), matrix.parse(SPARC_C_FIXTURE, "s")]
+    )
     lines = lines_of(merged)
     refused = lines[("refused", "c-raw")]
     assert refused.cells == ["WSAECONNREFUSED 10061", "ECONNREFUSED 111", "ECONNREFUSED 61"]
     assert refused.codes == "differ" and refused.kinds == {
-        "connection_refused": ["windows x86_64 py3.12", "x86_64-linux-gnu C", "sparc64-linux-gnu C"]}
+        "connection_refused": ["windows x86_64 py3.12", "x86_64-linux-gnu C", "sparc64-linux-gnu C"]
+    }
     assert refused.odd == [True, True, True]  # no value is the most common: all marked
     assert lines[("reset", "python-socket")].odd == [False, False, False]  # one run only
     broken = lines[("broken_pipe", "c-raw")]
@@ -159,8 +235,9 @@ def test_same_names_other_numbers() -> None:
     assert lines_of(merged)[("broken_pipe", "c-raw")].codes == "same"
     third = copy.deepcopy(linux)
     third["target"] = "aarch64-linux-gnu"
-    merged = matrix.build([matrix.parse(linux, "l"), matrix.parse(third, "t"),
-                           matrix.parse(SPARC_C_FIXTURE, "s")])
+    merged = matrix.build(
+        [matrix.parse(linux, "l"), matrix.parse(third, "t"), matrix.parse(SPARC_C_FIXTURE, "s")]
+    )
     assert lines_of(merged)[("refused", "c-raw")].odd == [False, False, True]
 
 
@@ -187,8 +264,9 @@ def test_markdown(here: Path, tmp_path: Path) -> None:
 def test_no_error_where_others_fail_is_a_difference() -> None:
     quiet = copy.deepcopy(WINDOWS_FIXTURE)
     quiet["python"] = "CPython 3.9.18"
-    quiet["scenarios"] = [_row("stall", "python-socket", None, None, None, domain=None, phase="eof",
-                               message="no error")]
+    quiet["scenarios"] = [
+        _row("stall", "python-socket", None, None, None, domain=None, phase="eof", message="no error")
+    ]
     merged = matrix.build([matrix.parse(WINDOWS_FIXTURE, "w"), matrix.parse(quiet, "q")])
     line = lines_of(merged)[("stall", "python-socket")]
     assert line.cells == ["TimeoutError", "no error"] and line.codes == "differ"
@@ -200,9 +278,17 @@ def test_no_error_where_others_fail_is_a_difference() -> None:
 
 
 def test_runs_without_scenarios_get_no_column() -> None:
-    headers_only = {"source": "c-probe", "os": "openbsd", "arch": "x86_64", "libc": "libc",
-                    "platform": "openbsd", "target": "x86_64-openbsd-none", "verified_by": "header-only",
-                    "constants": [["errno", "ECONNRESET", 54]], "scenarios": []}
+    headers_only = {
+        "source": "c-probe",
+        "os": "openbsd",
+        "arch": "x86_64",
+        "libc": "libc",
+        "platform": "openbsd",
+        "target": "x86_64-openbsd-none",
+        "verified_by": "header-only",
+        "constants": [["errno", "ECONNRESET", 54]],
+        "scenarios": [],
+    }
     merged = matrix.build([matrix.parse(headers_only, "h"), matrix.parse(SPARC_C_FIXTURE, "s")])
     assert all(len(line.cells) == 1 for line in merged.lines)
     text = matrix.to_text(merged)
@@ -235,30 +321,68 @@ def test_reads_what_tools_cross_writes(tmp_path: Path) -> None:
     """A raw C-probe object (as csrc/probe_main.c prints it) enriched by tools/cross.py's enrich()."""
     cross = _load_cross()
     target = next(t for t in cross.TARGETS if t.name == "sparc64-linux-gnu")
-    raw = {"source": "c-probe", "os": "linux", "arch": "sparc", "libc": "glibc", "constants": [],
-           "scenarios": [{"scenario": "refused", "layer": "c-raw", "domain": "errno", "native_code": 61,
-                          "phase": "connect", "so_error_code": 61}]}
-    path = write(tmp_path, "c-probe-sparc64-linux-gnu.json",
-                 cross.enrich(raw, target, "hand-made test fixture"))
+    raw = {
+        "source": "c-probe",
+        "os": "linux",
+        "arch": "sparc",
+        "libc": "glibc",
+        "constants": [],
+        "scenarios": [
+            {
+                "scenario": "refused",
+                "layer": "c-raw",
+                "domain": "errno",
+                "native_code": 61,
+                "phase": "connect",
+                "so_error_code": 61,
+            }
+        ],
+    }
+    path = write(
+        tmp_path, "c-probe-sparc64-linux-gnu.json", cross.enrich(raw, target, "hand-made test fixture")
+    )
     code, text, err = run(path)
     assert (code, err) == (0, "")
     assert "ECONNREFUSED 61" in text and "sparc64-linux-gnu C" in text
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (None, "no such file"),
-    ("{not json", "not JSON"),
-    ("[]", "not a JSON object"),
-    ({"source": "elsewhere", "scenarios": []}, "'source' is 'elsewhere'"),
-    ({"source": "c-probe", "os": "linux", "arch": "x", "platform": "linux"}, "'scenarios' must be a list"),
-    ({"source": "c-probe", "os": "linux", "arch": "x", "platform": "linux",
-      "scenarios": [{"layer": "c-raw"}]}, "scenarios[0]: 'scenario' must be a string"),
-    ({"source": "c-probe", "os": "linux", "arch": "x", "platform": "linux",
-      "scenarios": [{"scenario": "reset", "layer": "c-raw", "native_code": "104"}]},
-     "'native_code' must be an integer or null"),
-    ({"source": "connerr-probe", "os": 3, "arch": "x", "platform": "linux", "scenarios": []},
-     "'os' must be a string"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "no such file"),
+        ("{not json", "not JSON"),
+        ("[]", "not a JSON object"),
+        ({"source": "elsewhere", "scenarios": []}, "'source' is 'elsewhere'"),
+        (
+            {"source": "c-probe", "os": "linux", "arch": "x", "platform": "linux"},
+            "'scenarios' must be a list",
+        ),
+        (
+            {
+                "source": "c-probe",
+                "os": "linux",
+                "arch": "x",
+                "platform": "linux",
+                "scenarios": [{"layer": "c-raw"}],
+            },
+            "scenarios[0]: 'scenario' must be a string",
+        ),
+        (
+            {
+                "source": "c-probe",
+                "os": "linux",
+                "arch": "x",
+                "platform": "linux",
+                "scenarios": [{"scenario": "reset", "layer": "c-raw", "native_code": "104"}],
+            },
+            "'native_code' must be an integer or null",
+        ),
+        (
+            {"source": "connerr-probe", "os": 3, "arch": "x", "platform": "linux", "scenarios": []},
+            "'os' must be a string",
+        ),
+    ],
+)
 def test_bad_files_exit_2_with_one_line(tmp_path: Path, content: Any, reason: str) -> None:
     good = write(tmp_path, "good.json", SPARC_C_FIXTURE)
     bad = str(tmp_path / "bad.json") if content is None else write(tmp_path, "bad.json", content)

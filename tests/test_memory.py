@@ -17,8 +17,10 @@ from connerr._normalize import normalize
 from connerr._translate import translate
 
 pytestmark = [
-    pytest.mark.skipif(os.environ.get("CONNERR_MEMORY_TEST") != "1",
-                       reason="the memory env runs this (CONNERR_MEMORY_TEST=1)"),
+    pytest.mark.skipif(
+        os.environ.get("CONNERR_MEMORY_TEST") != "1",
+        reason="the memory env runs this (CONNERR_MEMORY_TEST=1)",
+    ),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm"),
 ]
 MB = 1024 * 1024

@@ -54,26 +54,69 @@ def caused(exc: BaseException, cause: BaseException) -> BaseException:
 
 WINDOWS_CASES = [
     # (exception as recorded on Windows and read elsewhere, kind, name, domain)
-    (OSError(22, "The specified network name is no longer available", None, 64, None),
-     K.CONNECTION_RESET, "ERROR_NETNAME_DELETED", "win32"),
+    (
+        OSError(22, "The specified network name is no longer available", None, 64, None),
+        K.CONNECTION_RESET,
+        "ERROR_NETNAME_DELETED",
+        "win32",
+    ),
     # asyncio proactor: ConnectionResetError(*exc.args) with errno EINVAL
-    (ConnectionResetError(22, "The specified network name is no longer available", None, 64, None),
-     K.CONNECTION_RESET, "ERROR_NETNAME_DELETED", "win32"),
-    (ConnectionResetError(22, "The I/O operation has been aborted", None, 995, None),
-     K.CONNECTION_RESET, "ERROR_OPERATION_ABORTED", "win32"),
-    (OSError(22, "The I/O operation has been aborted", None, 995, None),
-     K.CANCELLED, "ERROR_OPERATION_ABORTED", "win32"),
-    (ConnectionAbortedError(10053, "An established connection was aborted by the software in your "
-                            "host machine", None, 10053, None),
-     K.CONNECTION_ABORTED, "WSAECONNABORTED", "winsock"),
-    (ConnectionResetError(10054, "An existing connection was forcibly closed by the remote host",
-                          None, 10054, None), K.CONNECTION_RESET, "WSAECONNRESET", "winsock"),
-    (OSError(10051, "A socket operation was attempted to an unreachable network", None, 10051, None),
-     K.NETWORK_UNREACHABLE, "WSAENETUNREACH", "winsock"),
-    (OSError(22, "The remote computer refused the network connection", None, 1225, None),
-     K.CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", "win32"),
-    (OSError(10048, "Only one usage of each socket address", None, 10048, None),
-     K.ADDRESS_IN_USE, "WSAEADDRINUSE", "winsock"),
+    (
+        ConnectionResetError(22, "The specified network name is no longer available", None, 64, None),
+        K.CONNECTION_RESET,
+        "ERROR_NETNAME_DELETED",
+        "win32",
+    ),
+    (
+        ConnectionResetError(22, "The I/O operation has been aborted", None, 995, None),
+        K.CONNECTION_RESET,
+        "ERROR_OPERATION_ABORTED",
+        "win32",
+    ),
+    (
+        OSError(22, "The I/O operation has been aborted", None, 995, None),
+        K.CANCELLED,
+        "ERROR_OPERATION_ABORTED",
+        "win32",
+    ),
+    (
+        ConnectionAbortedError(
+            10053,
+            "An established connection was aborted by the software in your host machine",
+            None,
+            10053,
+            None,
+        ),
+        K.CONNECTION_ABORTED,
+        "WSAECONNABORTED",
+        "winsock",
+    ),
+    (
+        ConnectionResetError(
+            10054, "An existing connection was forcibly closed by the remote host", None, 10054, None
+        ),
+        K.CONNECTION_RESET,
+        "WSAECONNRESET",
+        "winsock",
+    ),
+    (
+        OSError(10051, "A socket operation was attempted to an unreachable network", None, 10051, None),
+        K.NETWORK_UNREACHABLE,
+        "WSAENETUNREACH",
+        "winsock",
+    ),
+    (
+        OSError(22, "The remote computer refused the network connection", None, 1225, None),
+        K.CONNECTION_REFUSED,
+        "ERROR_CONNECTION_REFUSED",
+        "win32",
+    ),
+    (
+        OSError(10048, "Only one usage of each socket address", None, 10048, None),
+        K.ADDRESS_IN_USE,
+        "WSAEADDRINUSE",
+        "winsock",
+    ),
     (socket.gaierror(11001, "getaddrinfo failed"), K.NAME_NOT_FOUND, "EAI_NONAME", "eai"),
     (socket.gaierror(11002, "getaddrinfo failed"), K.NAME_TEMPORARY_FAILURE, "EAI_AGAIN", "eai"),
 ]
@@ -98,13 +141,16 @@ def test_errno_is_read_on_its_platform() -> None:
     assert (d.name, d.number, d.domain, d.evidence) == ("ECONNRESET", 104, "errno", "errno")
 
 
-@pytest.mark.parametrize(("exc", "platform", "kind"), [
-    (socket.gaierror(-2, "Name or service not known"), "linux", K.NAME_NOT_FOUND),
-    (socket.gaierror(-3, "Temporary failure in name resolution"), "linux", K.NAME_TEMPORARY_FAILURE),
-    (socket.gaierror(8, "nodename nor servname provided, or not known"), "darwin", K.NAME_NOT_FOUND),
-    (socket.herror(1, "Unknown host"), None, K.NAME_NOT_FOUND),
-    (socket.herror(2, "Host name lookup failure"), None, K.NAME_TEMPORARY_FAILURE),
-])
+@pytest.mark.parametrize(
+    ("exc", "platform", "kind"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), "linux", K.NAME_NOT_FOUND),
+        (socket.gaierror(-3, "Temporary failure in name resolution"), "linux", K.NAME_TEMPORARY_FAILURE),
+        (socket.gaierror(8, "nodename nor servname provided, or not known"), "darwin", K.NAME_NOT_FOUND),
+        (socket.herror(1, "Unknown host"), None, K.NAME_NOT_FOUND),
+        (socket.herror(2, "Host name lookup failure"), None, K.NAME_TEMPORARY_FAILURE),
+    ],
+)
 def test_resolver_errors(exc: OSError, platform: Optional[str], kind: Kind) -> None:
     d = normalize(exc, platform=platform)
     assert d.kind is kind and d.phase == "connect"
@@ -117,13 +163,13 @@ STDLIB_CASES = [
     (BrokenPipeError(32, "Broken pipe"), K.BROKEN_PIPE),
     (ssl.SSLEOFError(8, "EOF occurred in violation of protocol"), K.TLS_EOF),  # 8 is not an errno
     (ssl.SSLZeroReturnError(6, "TLS/SSL connection has been closed (EOF)"), K.TLS_EOF),
-    (ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
-     K.TLS_CERTIFICATE),
+    (
+        ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
+        K.TLS_CERTIFICATE,
+    ),
     (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), K.TLS_PROTOCOL),
-    (ssl.SSLError(1, "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"),
-     K.TLS_EOF),
-    (http.client.RemoteDisconnected("Remote end closed connection without response"),
-     K.REMOTE_DISCONNECTED),
+    (ssl.SSLError(1, "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"), K.TLS_EOF),
+    (http.client.RemoteDisconnected("Remote end closed connection without response"), K.REMOTE_DISCONNECTED),
     (http.client.IncompleteRead(b"x", 10), K.REMOTE_DISCONNECTED),
     (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), K.CONNECTION_REFUSED),
     (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), K.NAME_NOT_FOUND),
@@ -161,7 +207,12 @@ def test_requests_chain_gives_kind_and_phase() -> None:
     inner = caused(U3NewConnection("Failed to establish a new connection: [Errno 111]"), refused)
     d = normalize(RqConnectionError(max_retry(inner)))
     assert (d.kind, d.phase, d.retry, d.name, d.library) == (
-        K.CONNECTION_REFUSED, "connect", "safe", "ECONNREFUSED", "requests")
+        K.CONNECTION_REFUSED,
+        "connect",
+        "safe",
+        "ECONNREFUSED",
+        "requests",
+    )
     assert d.source is refused and d.exception.endswith("ConnectionError")
 
 
@@ -172,8 +223,10 @@ def test_connection_aborted_means_the_request_was_sent() -> None:
 
 
 def test_connection_broken_means_the_body() -> None:
-    exc = VendoredProtocol("Connection broken: IncompleteRead(10 bytes read, 5 more expected)",
-                           http.client.IncompleteRead(b"x" * 10, 5))
+    exc = VendoredProtocol(
+        "Connection broken: IncompleteRead(10 bytes read, 5 more expected)",
+        http.client.IncompleteRead(b"x" * 10, 5),
+    )
     d = normalize(exc)
     assert (d.kind, d.phase, d.library) == (K.REMOTE_DISCONNECTED, "body", "urllib3")
 
@@ -184,27 +237,47 @@ def test_name_resolution_error_uses_the_gaierror_inside() -> None:
     assert normalize(U3NameResolution("Failed to resolve")).kind is K.NAME_RESOLUTION_FAILED
 
 
-@pytest.mark.parametrize(("module", "name", "text", "kind", "phase"), [
-    ("httpx", "ConnectError", "", K.UNKNOWN, "connect"),
-    ("httpx._exceptions", "ReadTimeout", "", K.TIMED_OUT, "transfer"),
-    ("httpx", "RemoteProtocolError", "Server disconnected without sending a response.",
-     K.REMOTE_DISCONNECTED, "request"),
-    ("httpcore", "RemoteProtocolError", "peer closed connection without sending complete message body",
-     K.REMOTE_DISCONNECTED, "body"),
-    ("aiohttp.client_exceptions", "ServerDisconnectedError", "Server disconnected",
-     K.REMOTE_DISCONNECTED, "request"),
-    ("aiohttp.client_exceptions", "ClientPayloadError", "", K.REMOTE_DISCONNECTED, "body"),
-    ("websockets.exceptions", "ConnectionClosedError", "", K.REMOTE_DISCONNECTED, "transfer"),
-    ("requests.exceptions", "ConnectTimeout", "", K.TIMED_OUT, "connect"),
-])
+@pytest.mark.parametrize(
+    ("module", "name", "text", "kind", "phase"),
+    [
+        ("httpx", "ConnectError", "", K.UNKNOWN, "connect"),
+        ("httpx._exceptions", "ReadTimeout", "", K.TIMED_OUT, "transfer"),
+        (
+            "httpx",
+            "RemoteProtocolError",
+            "Server disconnected without sending a response.",
+            K.REMOTE_DISCONNECTED,
+            "request",
+        ),
+        (
+            "httpcore",
+            "RemoteProtocolError",
+            "peer closed connection without sending complete message body",
+            K.REMOTE_DISCONNECTED,
+            "body",
+        ),
+        (
+            "aiohttp.client_exceptions",
+            "ServerDisconnectedError",
+            "Server disconnected",
+            K.REMOTE_DISCONNECTED,
+            "request",
+        ),
+        ("aiohttp.client_exceptions", "ClientPayloadError", "", K.REMOTE_DISCONNECTED, "body"),
+        ("websockets.exceptions", "ConnectionClosedError", "", K.REMOTE_DISCONNECTED, "transfer"),
+        ("requests.exceptions", "ConnectTimeout", "", K.TIMED_OUT, "connect"),
+    ],
+)
 def test_library_classes(module: str, name: str, text: str, kind: Kind, phase: str) -> None:
     d = normalize(fake(module, name)(text))
     assert (d.kind, d.phase) == (kind, phase)
 
 
 def test_httpx_connect_error_over_errno() -> None:
-    exc = caused(fake("httpx", "ConnectError")("[Errno 111] Connection refused"),
-                 caused(fake("httpcore", "ConnectError")(), ConnectionRefusedError(111, "refused")))
+    exc = caused(
+        fake("httpx", "ConnectError")("[Errno 111] Connection refused"),
+        caused(fake("httpcore", "ConnectError")(), ConnectionRefusedError(111, "refused")),
+    )
     d = normalize(exc, platform="linux")
     assert (d.kind, d.phase, d.evidence, d.retry) == (K.CONNECTION_REFUSED, "connect", "errno", "safe")
 
@@ -220,13 +293,16 @@ def test_context_hidden_by_from_none_still_counts() -> None:
 # -- message text ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("[WinError 10053] An established connection was aborted", K.CONNECTION_ABORTED),
-    ("[Errno 11001] getaddrinfo failed", K.NAME_NOT_FOUND),
-    ("Cannot connect to host h:443 ssl:default [Name or service not known]", K.NAME_NOT_FOUND),
-    ("远程主机强迫关闭了一个现有的连接。 [WinError 10054]", K.CONNECTION_RESET),
-    ("nothing to see", K.UNKNOWN),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("[WinError 10053] An established connection was aborted", K.CONNECTION_ABORTED),
+        ("[Errno 11001] getaddrinfo failed", K.NAME_NOT_FOUND),
+        ("Cannot connect to host h:443 ssl:default [Name or service not known]", K.NAME_NOT_FOUND),
+        ("远程主机强迫关闭了一个现有的连接。 [WinError 10054]", K.CONNECTION_RESET),
+        ("nothing to see", K.UNKNOWN),
+    ],
+)
 def test_message_text(text: str, kind: Kind) -> None:
     d = normalize(Exception(text), platform="linux")
     assert d.kind is kind
@@ -251,11 +327,24 @@ class BadArgs(OSError):
         raise RuntimeError("no errno")
 
 
-@pytest.mark.parametrize("exc", [
-    OSError("a", "b"), OSError(None), OSError(2**100, "x"), OSError(True, "x"), OSError(1.5, "x"),
-    OSError(), OSError(104, None), OSError(b"104", "x", None, "64", None), BadStr(), BadArgs(),
-    Exception(object()), SystemExit(3), GeneratorExit(),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OSError("a", "b"),
+        OSError(None),
+        OSError(2**100, "x"),
+        OSError(True, "x"),
+        OSError(1.5, "x"),
+        OSError(),
+        OSError(104, None),
+        OSError(b"104", "x", None, "64", None),
+        BadStr(),
+        BadArgs(),
+        Exception(object()),
+        SystemExit(3),
+        GeneratorExit(),
+    ],
+)
 def test_odd_input(exc: BaseException) -> None:
     d = normalize(exc)
     assert isinstance(d, Diagnosis) and d.original is exc
@@ -296,8 +385,9 @@ def test_unknown_platform_tag_does_not_raise() -> None:
 
 
 def test_to_dict_is_json_ready() -> None:
-    d = normalize(OSError(22, "The specified network name is no longer available", None, 64, None),
-                  platform="windows")
+    d = normalize(
+        OSError(22, "The specified network name is no longer available", None, 64, None), platform="windows"
+    )
     data = json.loads(json.dumps(d.to_dict()))
     assert data["kind"] == "connection_reset" and data["name"] == "ERROR_NETNAME_DELETED"
     assert data["number"] == 64 and data["original"] == "OSError" and data["retry"] == "idempotent_only"
@@ -318,17 +408,20 @@ def test_stored_diagnosis_is_returned() -> None:
     assert normalize(from_diagnosis(d)) is d
 
 
-@pytest.mark.parametrize(("kind", "phase", "retry"), [
-    (K.CONNECTION_REFUSED, "connect", "safe"),
-    (K.TIMED_OUT, "connect", "safe"),
-    (K.TIMED_OUT, "transfer", "idempotent_only"),
-    (K.CONNECTION_RESET, "connect", "safe"),
-    (K.CONNECTION_RESET, "request", "idempotent_only"),
-    (K.INTERRUPTED, "any", "safe"),
-    (K.RESOURCE_EXHAUSTED, "body", "idempotent_only"),
-    (K.NAME_NOT_FOUND, "connect", "no"),
-    (K.TLS_CERTIFICATE, "connect", "no"),
-])
+@pytest.mark.parametrize(
+    ("kind", "phase", "retry"),
+    [
+        (K.CONNECTION_REFUSED, "connect", "safe"),
+        (K.TIMED_OUT, "connect", "safe"),
+        (K.TIMED_OUT, "transfer", "idempotent_only"),
+        (K.CONNECTION_RESET, "connect", "safe"),
+        (K.CONNECTION_RESET, "request", "idempotent_only"),
+        (K.INTERRUPTED, "any", "safe"),
+        (K.RESOURCE_EXHAUSTED, "body", "idempotent_only"),
+        (K.NAME_NOT_FOUND, "connect", "no"),
+        (K.TLS_CERTIFICATE, "connect", "no"),
+    ],
+)
 def test_retry_rule(kind: Kind, phase: str, retry: str) -> None:
     assert retry_advice(kind, phase) == retry
 
@@ -336,14 +429,34 @@ def test_retry_rule(kind: Kind, phase: str, retry: str) -> None:
 # -- property: never raises -----------------------------------------------------------------------
 
 _CLASSES: List[Type[BaseException]] = [
-    OSError, ConnectionResetError, BrokenPipeError, TimeoutError, socket.gaierror, socket.herror,
-    ssl.SSLError, ssl.SSLEOFError, Exception, ValueError, KeyboardInterrupt, asyncio.CancelledError,
-    http.client.IncompleteRead, U3Protocol, U3NewConnection, RqConnectionError,
-    fake("httpx", "RemoteProtocolError"), fake("websockets.exceptions", "ConnectionClosed"),
+    OSError,
+    ConnectionResetError,
+    BrokenPipeError,
+    TimeoutError,
+    socket.gaierror,
+    socket.herror,
+    ssl.SSLError,
+    ssl.SSLEOFError,
+    Exception,
+    ValueError,
+    KeyboardInterrupt,
+    asyncio.CancelledError,
+    http.client.IncompleteRead,
+    U3Protocol,
+    U3NewConnection,
+    RqConnectionError,
+    fake("httpx", "RemoteProtocolError"),
+    fake("websockets.exceptions", "ConnectionClosed"),
 ]
-_ARG = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-                 st.binary(max_size=10), st.sampled_from(["[Errno 104] x", "[WinError 64] y",
-                                                          "Connection aborted.", "timed out"]))
+_ARG = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.binary(max_size=10),
+    st.sampled_from(["[Errno 104] x", "[WinError 64] y", "Connection aborted.", "timed out"]),
+)
 
 
 @st.composite
@@ -377,8 +490,12 @@ def test_plain_oserror_cache_gives_the_full_answer() -> None:
 
     from connerr import _normalize as module
 
-    errors = [ConnectionResetError(104, "Connection reset by peer"), OSError(22, "Invalid argument"),
-              BrokenPipeError(32, "Broken pipe"), OSError(10053, "x")]
+    errors = [
+        ConnectionResetError(104, "Connection reset by peer"),
+        OSError(22, "Invalid argument"),
+        BrokenPipeError(32, "Broken pipe"),
+        OSError(10053, "x"),
+    ]
     for platform in (None, "linux", "windows", "darwin"):
         for exc in errors:
             module._PLAIN.clear()
@@ -386,8 +503,9 @@ def test_plain_oserror_cache_gives_the_full_answer() -> None:
             warm = normalize(exc, platform)
             assert module._PLAIN, "a plain OSError is cached"
             for f in fields(cold):
-                assert getattr(cold, f.name) is getattr(warm, f.name) or \
-                    getattr(cold, f.name) == getattr(warm, f.name), f.name
+                assert getattr(cold, f.name) is getattr(warm, f.name) or getattr(cold, f.name) == getattr(
+                    warm, f.name
+                ), f.name
             assert warm.original is exc and warm.source is exc
 
 

@@ -44,7 +44,8 @@ DEFINED = _families_where_defined()
 ANCHOR_NAMES = sorted({row["name"] for row in read_tsv("anchors.tsv")})
 EAI_NAMES = sorted(name for name in DEFINED if name.startswith("EAI_"))
 NETWORK_CODES: List[Tuple[str, str]] = sorted(
-    {(name, fam) for name in ANCHOR_NAMES + EAI_NAMES for fam in DEFINED.get(name, ())})
+    {(name, fam) for name in ANCHOR_NAMES + EAI_NAMES for fam in DEFINED.get(name, ())}
+)
 REPRESENTATIVE = {"linux": "linux", "bsd": "darwin", "windows": "windows"}
 
 
@@ -53,6 +54,7 @@ def _is_primary(source: str) -> bool:
 
 
 # --- every note is well-formed and sourced --------------------------------------------------------
+
 
 def test_there_are_notes() -> None:
     assert len(ALL) > 100
@@ -76,14 +78,24 @@ def test_note_has_a_source_of_an_accepted_form(note: Note) -> None:
         assert _is_primary(source) or THREAD.match(source), f"{note.name}: bad source {source!r}"
 
 
-@pytest.mark.parametrize("source, ok", [
-    ("Linux tcp(7)", True), ("getaddrinfo(3)", True), ("FreeBSD accept(2)", True),
-    ("learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2", True),
-    ("MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b:desktop-src/x.md", True),
-    ("python/cpython:Lib/http/client.py", True), ("torvalds/linux:net/ipv4/tcp_input.c", True),
-    ("RFC 9293 §3.10.7.4", True), ("RFC 793", False), ("python/cpython#9713", False),
-    ("a blog post", False), ("", False), ("tcp(7) section ERRORS", False),
-])
+@pytest.mark.parametrize(
+    "source, ok",
+    [
+        ("Linux tcp(7)", True),
+        ("getaddrinfo(3)", True),
+        ("FreeBSD accept(2)", True),
+        ("learn.microsoft.com/windows/win32/winsock/windows-sockets-error-codes-2", True),
+        ("MicrosoftDocs/win32@47e64c189dcb1c1a42c221380ccf0ec81cc82d4b:desktop-src/x.md", True),
+        ("python/cpython:Lib/http/client.py", True),
+        ("torvalds/linux:net/ipv4/tcp_input.c", True),
+        ("RFC 9293 §3.10.7.4", True),
+        ("RFC 793", False),
+        ("python/cpython#9713", False),
+        ("a blog post", False),
+        ("", False),
+        ("tcp(7) section ERRORS", False),
+    ],
+)
 def test_primary_source_forms(source: str, ok: bool) -> None:
     assert _is_primary(source) is ok
 
@@ -108,6 +120,7 @@ def test_family_notes_only_where_the_code_exists() -> None:
 
 
 # --- every network code has notes ---------------------------------------------------------------
+
 
 def test_the_network_code_list_is_complete() -> None:
     assert "WSAECONNABORTED" in ANCHOR_NAMES and "EAI_NONAME" in EAI_NAMES
@@ -136,11 +149,21 @@ def test_wsaeconnaborted_corrects_the_remote_abort_myth() -> None:
 
 # --- the loader API -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("tag, family", [
-    ("linux", "linux"), ("linux-musl", "linux"), ("linux-mips", "linux"), ("darwin", "bsd"),
-    ("freebsd", "bsd"), ("openbsd", "bsd"), ("netbsd", "bsd"), ("windows", "windows"),
-    ("wasi", None),
-])
+
+@pytest.mark.parametrize(
+    "tag, family",
+    [
+        ("linux", "linux"),
+        ("linux-musl", "linux"),
+        ("linux-mips", "linux"),
+        ("darwin", "bsd"),
+        ("freebsd", "bsd"),
+        ("openbsd", "bsd"),
+        ("netbsd", "bsd"),
+        ("windows", "windows"),
+        ("wasi", None),
+    ],
+)
 def test_family_of(tag: str, family: str) -> None:
     assert family_of(tag) == family
 
@@ -182,9 +205,14 @@ def test_names_are_case_insensitive_and_unknown_is_empty() -> None:
 
 def test_note_to_dict_and_format() -> None:
     note = notes_for("WSAECONNABORTED", "windows")[0]
-    assert note.to_dict() == {"name": "WSAECONNABORTED", "family": "windows",
-                              "section": note.section, "text": note.text,
-                              "source": note.source, "status": note.status}
+    assert note.to_dict() == {
+        "name": "WSAECONNABORTED",
+        "family": "windows",
+        "section": note.section,
+        "text": note.text,
+        "source": note.source,
+        "status": note.status,
+    }
     assert format_note(note) == f"{note.text} [{note.source}]"
     unverified = Note("X", "any", "cause", "Maybe.", "Linux tcp(7)", "unverified")
     assert format_note(unverified) == "Maybe. [Linux tcp(7)] (unverified)"

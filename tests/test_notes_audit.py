@@ -25,9 +25,11 @@ pytestmark = pytest.mark.skipif(not EXTRACTS.exists(), reason="no tools/sources 
 VERDICTS = ("supported", "reworded", "re-sourced", "unverified")
 STATUSES = ("verified", "unverified", "reasoning")
 #: where a passage was read: a file at a commit, a man-pages release, or a public thread
-PINNED = re.compile(r"^(?:[\w.-]+/[\w.-]+@[0-9a-f]{12,40}:\S+(?: \(.*\))?"
-                    r"|manpages [\w.+-]+ \(Debian \d+\): man\d/\S+"
-                    r"|github\.com/[\w.-]+/[\w.-]+/(?:issues|pull)/\d+\b.*)$")
+PINNED = re.compile(
+    r"^(?:[\w.-]+/[\w.-]+@[0-9a-f]{12,40}:\S+(?: \(.*\))?"
+    r"|manpages [\w.+-]+ \(Debian \d+\): man\d/\S+"
+    r"|github\.com/[\w.-]+/[\w.-]+/(?:issues|pull)/\d+\b.*)$"
+)
 QUOTE = re.compile(r'"([^"]+)"')
 #: a quotation in single quotes (a quote must use double quotes, so the test can check it)
 SINGLE_QUOTED = re.compile(r"(?<![\w`'])'[A-Za-z][^'`]{8,}[^\s'`]'(?![\w'])")
@@ -94,11 +96,16 @@ def test_every_extract_says_where_it_was_read_and_is_used() -> None:
         assert extract_id in used, f"{extract_id} is cited by no note"
 
 
-@pytest.mark.parametrize("text, quotes", [
-    ('Microsoft: "An existing connection was forcibly closed by the remote host."',
-     ["An existing connection was forcibly closed by the remote host."]),
-    ("recv() returns `b''` at EOF", []),
-])
+@pytest.mark.parametrize(
+    "text, quotes",
+    [
+        (
+            'Microsoft: "An existing connection was forcibly closed by the remote host."',
+            ["An existing connection was forcibly closed by the remote host."],
+        ),
+        ("recv() returns `b''` at EOF", []),
+    ],
+)
 def test_quotes_are_found(text: str, quotes: List[str]) -> None:
     assert QUOTE.findall(text) == quotes
     assert not SINGLE_QUOTED.search(text)

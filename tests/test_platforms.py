@@ -36,8 +36,9 @@ def test_numbers_come_from_each_rows_zig_target() -> None:
     with open(Path(DATA_DIR) / "codes.meta.json", encoding="utf-8") as f:
         meta = json.load(f)
     assert meta["targets"] == {p.tag: p.zig_target for p in platforms.REGISTRY if p.zig_target}
-    assert meta["extracts"] == {p.tag: f"tools/sources/{p.tag}.tsv" for p in platforms.REGISTRY
-                                if not p.zig_target}
+    assert meta["extracts"] == {
+        p.tag: f"tools/sources/{p.tag}.tsv" for p in platforms.REGISTRY if not p.zig_target
+    }
     assert {row["platform"] for row in read_tsv("codes.tsv")} == set(platforms.PLATFORMS)
 
 
@@ -56,45 +57,64 @@ def test_eai_convention_matches_the_numbers() -> None:
         assert expected[row.eai], (row.tag, found)
 
 
-@pytest.mark.parametrize(("os_name", "arch", "libc", "tag"), [
-    ("linux", "x86_64", "glibc", "linux"),
-    ("linux", "aarch64", "glibc", "linux"),
-    ("linux", "s390x", "glibc", "linux"),
-    ("linux", "x86_64", "musl", "linux-musl"),
-    ("linux", "mips64", "glibc", "linux-mips"),
-    ("linux", "mips", "musl", "linux-mips"),  # the kernel's numbering outranks the C library's texts
-    ("linux", "sparc", "glibc", "linux-sparc"),
-    ("linux", "powerpc64", "glibc", "linux-powerpc"),
-    ("darwin", "aarch64", "system", "darwin"),
-    ("windows", "x86_64", "msvcrt", "windows"),
-    ("wasi", "wasm32", "system", "wasi"),
-    ("android", "aarch64", "bionic", "android"),
-    ("ios", "aarch64", "system", "ios"),
-    ("emscripten", "wasm32", "system", "emscripten"),
-    ("cygwin", "x86_64", "system", "cygwin"),
-    ("illumos", "x86_64", "system", "illumos"),
-    ("solaris", "sparc", "system", "solaris"),  # no Linux numbering on SPARC Solaris
-    ("aix", "powerpc64", "system", "aix"),
-    ("dragonfly", "x86_64", "system", "dragonfly"),
-    ("haiku", "x86_64", "system", "haiku"),
-    ("hurd", "x86_64", "glibc", "hurd"),
-    ("plan9", "x86_64", "system", "plan9"),  # not in the registry: its own name, which matches no data
-    ("linux", "alpha", "glibc", "unknown"),  # a numbering of its own the data does not cover
-    ("linux", "hppa", "glibc", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("os_name", "arch", "libc", "tag"),
+    [
+        ("linux", "x86_64", "glibc", "linux"),
+        ("linux", "aarch64", "glibc", "linux"),
+        ("linux", "s390x", "glibc", "linux"),
+        ("linux", "x86_64", "musl", "linux-musl"),
+        ("linux", "mips64", "glibc", "linux-mips"),
+        ("linux", "mips", "musl", "linux-mips"),  # the kernel's numbering outranks the C library's texts
+        ("linux", "sparc", "glibc", "linux-sparc"),
+        ("linux", "powerpc64", "glibc", "linux-powerpc"),
+        ("darwin", "aarch64", "system", "darwin"),
+        ("windows", "x86_64", "msvcrt", "windows"),
+        ("wasi", "wasm32", "system", "wasi"),
+        ("android", "aarch64", "bionic", "android"),
+        ("ios", "aarch64", "system", "ios"),
+        ("emscripten", "wasm32", "system", "emscripten"),
+        ("cygwin", "x86_64", "system", "cygwin"),
+        ("illumos", "x86_64", "system", "illumos"),
+        ("solaris", "sparc", "system", "solaris"),  # no Linux numbering on SPARC Solaris
+        ("aix", "powerpc64", "system", "aix"),
+        ("dragonfly", "x86_64", "system", "dragonfly"),
+        ("haiku", "x86_64", "system", "haiku"),
+        ("hurd", "x86_64", "glibc", "hurd"),
+        ("plan9", "x86_64", "system", "plan9"),  # not in the registry: its own name, which matches no data
+        ("linux", "alpha", "glibc", "unknown"),  # a numbering of its own the data does not cover
+        ("linux", "hppa", "glibc", "unknown"),
+    ],
+)
 def test_platform_tag(os_name: str, arch: str, libc: str, tag: str) -> None:
     assert platforms.platform_tag(os_name, arch, libc) == tag
 
 
-@pytest.mark.parametrize(("value", "uname_version", "os_name"), [
-    ("linux", "", "linux"), ("win32", "", "windows"), ("darwin", "", "darwin"), ("freebsd14", "", "freebsd"),
-    ("netbsd10", "", "netbsd"), ("openbsd7", "", "openbsd"), ("wasi", "", "wasi"),
-    ("android", "", "android"), ("ios", "", "ios"), ("emscripten", "", "emscripten"),
-    ("cygwin", "", "cygwin"), ("msys", "", "cygwin"), ("aix7", "", "aix"), ("dragonfly6", "", "dragonfly"),
-    ("haiku1", "", "haiku"), ("gnu0", "", "hurd"),
-    ("sunos5", "omnios-r151046-2bd7ae3f1c", "illumos"), ("sunos5", "illumos-7ac0a3d21e", "illumos"),
-    ("sunos5", "11.4.0.15.0", "solaris"), ("plan9", "", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("value", "uname_version", "os_name"),
+    [
+        ("linux", "", "linux"),
+        ("win32", "", "windows"),
+        ("darwin", "", "darwin"),
+        ("freebsd14", "", "freebsd"),
+        ("netbsd10", "", "netbsd"),
+        ("openbsd7", "", "openbsd"),
+        ("wasi", "", "wasi"),
+        ("android", "", "android"),
+        ("ios", "", "ios"),
+        ("emscripten", "", "emscripten"),
+        ("cygwin", "", "cygwin"),
+        ("msys", "", "cygwin"),
+        ("aix7", "", "aix"),
+        ("dragonfly6", "", "dragonfly"),
+        ("haiku1", "", "haiku"),
+        ("gnu0", "", "hurd"),
+        ("sunos5", "omnios-r151046-2bd7ae3f1c", "illumos"),
+        ("sunos5", "illumos-7ac0a3d21e", "illumos"),
+        ("sunos5", "11.4.0.15.0", "solaris"),
+        ("plan9", "", "unknown"),
+    ],
+)
 def test_os_of_sys_platform(value: str, uname_version: str, os_name: str) -> None:
     assert platforms.os_of_sys_platform(value, uname_version) == os_name
 
@@ -133,20 +153,35 @@ def test_no_second_list_of_platforms() -> None:
     """Only the registry lists platform tags: a module that lists its own would miss a new one."""
     files = [p for p in PACKAGE.glob("*.py") if p.name != "platforms.py"]
     extension = ROOT / "docs" / "_ext" / "connerr_reference.py"
-    files += [p for p in (extension, ROOT / "tools" / "gen_codes.py", ROOT / "tools" / "import_reference.py")
-              if p.exists()]
+    files += [
+        p
+        for p in (extension, ROOT / "tools" / "gen_codes.py", ROOT / "tools" / "import_reference.py")
+        if p.exists()
+    ]
     assert {str(p.name): _tag_lists(p) for p in files if _tag_lists(p)} == {}
 
 
-@pytest.mark.parametrize(("value", "uname_version", "tag"), [
-    ("android", "", "android"), ("ios", "", "ios"), ("emscripten", "", "emscripten"),
-    ("cygwin", "", "cygwin"), ("msys", "", "cygwin"),
-    ("sunos5", "omnios-r151050-0b4e5a6d", "illumos"), ("sunos5", "11.4.81.193.1", "solaris"),
-    ("aix7", "", "aix"), ("dragonfly6", "", "dragonfly"), ("haiku1", "", "haiku"), ("gnu0", "", "hurd"),
-    ("darwin", "", "darwin"), ("win32", "", "windows"),
-])
-def test_the_python_backend_detects_each_sys_platform(monkeypatch: pytest.MonkeyPatch, value: str,
-                                                       uname_version: str, tag: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "uname_version", "tag"),
+    [
+        ("android", "", "android"),
+        ("ios", "", "ios"),
+        ("emscripten", "", "emscripten"),
+        ("cygwin", "", "cygwin"),
+        ("msys", "", "cygwin"),
+        ("sunos5", "omnios-r151050-0b4e5a6d", "illumos"),
+        ("sunos5", "11.4.81.193.1", "solaris"),
+        ("aix7", "", "aix"),
+        ("dragonfly6", "", "dragonfly"),
+        ("haiku1", "", "haiku"),
+        ("gnu0", "", "hurd"),
+        ("darwin", "", "darwin"),
+        ("win32", "", "windows"),
+    ],
+)
+def test_the_python_backend_detects_each_sys_platform(
+    monkeypatch: pytest.MonkeyPatch, value: str, uname_version: str, tag: str
+) -> None:
     """What the pure-Python backend reports where the OS itself is not available: simulated."""
     import platform as stdlib_platform
 

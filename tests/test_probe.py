@@ -21,8 +21,21 @@ from connerr.native import current_platform
 from connerr.taxonomy import Kind
 
 K = Kind
-ROW_KEYS = {"scenario", "layer", "via", "exception", "errno", "winerror", "message", "domain",
-            "native_code", "phase", "name", "kind", "unavailable"}
+ROW_KEYS = {
+    "scenario",
+    "layer",
+    "via",
+    "exception",
+    "errno",
+    "winerror",
+    "message",
+    "domain",
+    "native_code",
+    "phase",
+    "name",
+    "kind",
+    "unavailable",
+}
 #: the keys tools/cross.py's C-probe scenario entries carry (enrich())
 C_PROBE_KEYS = {"scenario", "layer", "domain", "native_code", "phase", "name", "kind"}
 #: after a FIN then RST: EPIPE on POSIX; Windows gives WSAECONNABORTED or WSAECONNRESET (timing)
@@ -70,7 +83,10 @@ def test_top_level_shape(result: Dict[str, Any]) -> None:
     assert result["source"] == "connerr-probe"
     assert result["connerr"] == connerr.__version__
     assert (result["os"], result["arch"], result["libc"]) == (
-        native.compiled_os(), native.compiled_arch(), native.compiled_libc())
+        native.compiled_os(),
+        native.compiled_arch(),
+        native.compiled_libc(),
+    )
     assert result["platform"] == current_platform()
     assert result["python"].split()[-1] == ".".join(map(str, sys.version_info[:3]))
     assert result["verified_by"] == "native run"
@@ -134,18 +150,38 @@ def test_python_backend_marks_the_c_layer_unavailable() -> None:
     row = probe.c_row("refused", current_platform(), "python")
     assert row["unavailable"] == "no C extension (connerr.native backend: python)"
     assert row["native_code"] is None and row["kind"] is None
-    assert "n/a" in probe.to_text({"connerr": "x", "platform": "p", "os": "o", "arch": "a", "libc": "l",
-                                   "python": "py", "backend": "python", "seconds": 0.0,
-                                   "scenarios": [row]})
+    assert "n/a" in probe.to_text(
+        {
+            "connerr": "x",
+            "platform": "p",
+            "os": "o",
+            "arch": "a",
+            "libc": "l",
+            "python": "py",
+            "backend": "python",
+            "seconds": 0.0,
+            "scenarios": [row],
+        }
+    )
 
 
 def test_cli_without_the_extension() -> None:
     """The whole command on the pure-Python backend: every C row says why it is empty."""
-    env = {**os.environ, "CONNERR_NO_EXTENSION": "1",
-           "PYTHONPATH": os.pathsep.join([str(Path(connerr.__file__).parent.parent),
-                                          os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, "-m", "connerr", "probe", "--json"], capture_output=True,
-                          text=True, env=env, timeout=60, check=False)
+    env = {
+        **os.environ,
+        "CONNERR_NO_EXTENSION": "1",
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(connerr.__file__).parent.parent), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "connerr", "probe", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["backend"] == "python"

@@ -25,24 +25,66 @@ from connerr.platforms import PLATFORMS, UnknownPlatformError
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # texts that look like what users paste, mixed with anything at all
-_FRAGMENTS = st.sampled_from([
-    "[Errno 104]", "[WinError 10053]", "[Errno -2]", "errno=", "WinError", "ECONNRESET", "WSAECONNABORTED",
-    "ConnectionResetError(", "gaierror(-3, 'x')", "(10054, 'An existing connection', None, 10054, None)",
-    "Connection reset by peer", "0x80072746", "0x", "-", "10053", "\n", "\t", "'", '"', "(", ")", "[", "]",
-    "C:\\Python311\\", "/usr/lib/python3/", "ssl.SSLEOFError", "ENOTFOUND", "UV_ECONNRESET", "\x00", "\ufffd",
-    "10" * 30, "kind", "timed_out", "os error 111", "code: 54",
-])
+_FRAGMENTS = st.sampled_from(
+    [
+        "[Errno 104]",
+        "[WinError 10053]",
+        "[Errno -2]",
+        "errno=",
+        "WinError",
+        "ECONNRESET",
+        "WSAECONNABORTED",
+        "ConnectionResetError(",
+        "gaierror(-3, 'x')",
+        "(10054, 'An existing connection', None, 10054, None)",
+        "Connection reset by peer",
+        "0x80072746",
+        "0x",
+        "-",
+        "10053",
+        "\n",
+        "\t",
+        "'",
+        '"',
+        "(",
+        ")",
+        "[",
+        "]",
+        "C:\\Python311\\",
+        "/usr/lib/python3/",
+        "ssl.SSLEOFError",
+        "ENOTFOUND",
+        "UV_ECONNRESET",
+        "\x00",
+        "\ufffd",
+        "10" * 30,
+        "kind",
+        "timed_out",
+        "os error 111",
+        "code: 54",
+    ]
+)
 TEXTS = st.one_of(st.text(max_size=300), st.lists(_FRAGMENTS | st.text(max_size=8), max_size=30).map("".join))
 PLATFORM_OR_NONE = st.none() | st.sampled_from(PLATFORMS)
 NUMBERS = st.integers(min_value=-(2**70), max_value=2**70)
-ARG = st.one_of(st.none(), st.booleans(), NUMBERS, st.text(max_size=20), st.floats(allow_nan=True),
-                st.binary(max_size=8))
+ARG = st.one_of(
+    st.none(), st.booleans(), NUMBERS, st.text(max_size=20), st.floats(allow_nan=True), st.binary(max_size=8)
+)
 
 
 # -- normalize -------------------------------------------------------------------------------------
 
-_OSERROR_TYPES = [OSError, ConnectionResetError, ConnectionRefusedError, ConnectionAbortedError,
-                  BrokenPipeError, TimeoutError, BlockingIOError, PermissionError, InterruptedError]
+_OSERROR_TYPES = [
+    OSError,
+    ConnectionResetError,
+    ConnectionRefusedError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+    TimeoutError,
+    BlockingIOError,
+    PermissionError,
+    InterruptedError,
+]
 
 
 @st.composite
@@ -50,8 +92,21 @@ def exceptions(draw: Any) -> BaseException:
     import socket
     import ssl
 
-    cls = draw(st.sampled_from([*_OSERROR_TYPES, socket.gaierror, socket.herror, ssl.SSLError,
-                                ssl.SSLEOFError, ValueError, RuntimeError, Exception, KeyboardInterrupt]))
+    cls = draw(
+        st.sampled_from(
+            [
+                *_OSERROR_TYPES,
+                socket.gaierror,
+                socket.herror,
+                ssl.SSLError,
+                ssl.SSLEOFError,
+                ValueError,
+                RuntimeError,
+                Exception,
+                KeyboardInterrupt,
+            ]
+        )
+    )
     args = draw(st.lists(ARG, max_size=6))
     try:
         exc: BaseException = cls(*args)
@@ -100,6 +155,7 @@ def test_normalize_terminates_on_long_and_cyclic_chains(length: int) -> None:
 
 # -- explain ---------------------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(TEXTS, PLATFORM_OR_NONE)
 def test_explain_never_raises(text: str, platform: Any) -> None:
@@ -125,9 +181,12 @@ def test_explain_unknown_platform_is_a_value_error(tag: str) -> None:
 
 # -- lookup ----------------------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(st.one_of(NUMBERS, st.text(max_size=30), st.sampled_from(["ECONNRESET", "0x2746", " 10053 ", "-3"])),
-       st.none() | st.sampled_from(PLATFORMS) | st.text(max_size=8))
+@given(
+    st.one_of(NUMBERS, st.text(max_size=30), st.sampled_from(["ECONNRESET", "0x2746", " 10053 ", "-3"])),
+    st.none() | st.sampled_from(PLATFORMS) | st.text(max_size=8),
+)
 def test_lookup_raises_only_documented_errors(code: Any, platform: Any) -> None:
     try:
         found = connerr.lookup(code, platform)
@@ -146,6 +205,7 @@ def test_lookup_rejects_other_types_with_type_error(code: Any) -> None:
 
 # -- CLI -------------------------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def _io(stdin: str = "") -> Iterator[Tuple[io.StringIO, io.StringIO]]:
     out, err = io.StringIO(), io.StringIO()
@@ -158,9 +218,33 @@ def _io(stdin: str = "") -> Iterator[Tuple[io.StringIO, io.StringIO]]:
         sys.stdin = old_in
 
 
-ARGV_WORDS = st.sampled_from(["explain", "table", "info", "--json", "--platform", "linux", "windows", "nope",
-                              "-", "--", "-h", "--kind", "connection_reset", "--domain", "errno", "10053",
-                              "-2", "0x2746", "ECONNRESET", "--plat", "--platform=darwin", "", " "])
+ARGV_WORDS = st.sampled_from(
+    [
+        "explain",
+        "table",
+        "info",
+        "--json",
+        "--platform",
+        "linux",
+        "windows",
+        "nope",
+        "-",
+        "--",
+        "-h",
+        "--kind",
+        "connection_reset",
+        "--domain",
+        "errno",
+        "10053",
+        "-2",
+        "0x2746",
+        "ECONNRESET",
+        "--plat",
+        "--platform=darwin",
+        "",
+        " ",
+    ]
+)
 ARGVS = st.lists(ARGV_WORDS | st.text(max_size=10), max_size=7)
 
 
@@ -175,9 +259,26 @@ def test_cli_main_returns_0_1_or_2(argv: List[str], stdin: str) -> None:
         assert err.getvalue().count("\n") <= 1 or err.getvalue().startswith("usage:")
 
 
-EXPLAIN_ARGVS = st.lists(st.sampled_from(["10053", "-", "--json", "--platform", "linux", "--platform=windows",
-                                          "ECONNRESET", "Connection", "reset", "-2", "--platform=", "x"]),
-                         min_size=1, max_size=6).map(lambda rest: ["explain", *rest])
+EXPLAIN_ARGVS = st.lists(
+    st.sampled_from(
+        [
+            "10053",
+            "-",
+            "--json",
+            "--platform",
+            "linux",
+            "--platform=windows",
+            "ECONNRESET",
+            "Connection",
+            "reset",
+            "-2",
+            "--platform=",
+            "x",
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+).map(lambda rest: ["explain", *rest])
 
 
 @SETTINGS
@@ -199,6 +300,7 @@ def test_cli_fast_path_matches_argparse(argv: List[str], stdin: str) -> None:
 
 # -- the fast index agrees with the modules it stands in for ---------------------------------------
 
+
 def test_fast_notes_equal_connerr_notes() -> None:
     ix = _fastindex.get()
     for name in notes.names():
@@ -216,12 +318,18 @@ def test_marshal_cache_round_trip(tmp_path: Any, monkeypatch: pytest.MonkeyPatch
     tables = ("by_number", "numbers", "kinds", "messages", "texts", "notes")
     for table in tables:
         assert getattr(writer, table) == getattr(plain, table)
-    assert sorted(p.name.split(".")[0] for p in tmp_path.iterdir()) == ["codes", "kinds", "messages", "notes",
-                                                                        "texts"]
+    assert sorted(p.name.split(".")[0] for p in tmp_path.iterdir()) == [
+        "codes",
+        "kinds",
+        "messages",
+        "notes",
+        "texts",
+    ]
     for table in tables:
         assert getattr(reader, table) == getattr(plain, table)
     assert reader.message("windows", "winsock", "WSAECONNABORTED") == plain.message(
-        "windows", "winsock", "WSAECONNABORTED")
+        "windows", "winsock", "WSAECONNABORTED"
+    )
     for path in tmp_path.iterdir():  # damaged or foreign caches are rebuilt, never trusted
         path.write_bytes(b"\x00garbage")
     assert _fastindex.FastIndex().by_number == plain.by_number

@@ -57,8 +57,9 @@ def test_bad_templates_are_refused() -> None:
 
 
 def test_a_longer_wording_wins_over_the_one_inside_it() -> None:
-    hits = recognise("dial tcp: lookup db.internal on 127.0.0.11:53: read udp 1.2.3.4:5->1.2.3.4:53: "
-                     "i/o timeout")
+    hits = recognise(
+        "dial tcp: lookup db.internal on 127.0.0.11:53: read udp 1.2.3.4:5->1.2.3.4:53: i/o timeout"
+    )
     kinds = [h.template.kind for h in hits if h.template.kind]
     assert kinds == ["name_temporary_failure"]
 

@@ -26,6 +26,7 @@ def _row(domain: str, name: str) -> reference.PlatformEntry:
 
 # --- reference vs reality: what each OS in the CI matrix checks for its own row -------------------
 
+
 def test_running_platform_is_in_the_data() -> None:
     assert HERE in PLATFORMS
 
@@ -102,6 +103,7 @@ def test_winsock_rows_agree_with_this_interpreter() -> None:
 
 # --- the data's own invariants ----------------------------------------------------------------------
 
+
 def test_every_record_has_a_kind_and_every_entry_a_message_status() -> None:
     for record in reference.records():
         assert record.kind and record.kind != "", record.name
@@ -166,18 +168,22 @@ def test_import_connerr_does_not_load_the_data() -> None:
 
 # --- connerr table ----------------------------------------------------------------------------------
 
+
 def test_table_windows_connection_reset(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["table", "--platform", "windows", "--kind", "connection_reset"]) == 0
     out = capsys.readouterr().out
-    assert any(line.split()[:4] == ["WSAECONNRESET", "10054", "10054", "ConnectionResetError"]
-               for line in out.splitlines())
-    assert any(line.split()[:4] == ["ERROR_NETNAME_DELETED", "64", "22", "OSError"]
-               for line in out.splitlines())
+    assert any(
+        line.split()[:4] == ["WSAECONNRESET", "10054", "10054", "ConnectionResetError"]
+        for line in out.splitlines()
+    )
+    assert any(
+        line.split()[:4] == ["ERROR_NETNAME_DELETED", "64", "22", "OSError"] for line in out.splitlines()
+    )
 
 
 def test_table_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["table", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    assert main(["table", "--all", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)["records"]
     assert {r["domain"] for r in data} == {"errno", "eai", "winsock", "win32"}
     platforms = set()
     for record in data:

@@ -126,8 +126,12 @@ def test_tenacity_recipe() -> None:
     tenacity = pytest.importorskip("tenacity")
     attempts: List[int] = []
 
-    @tenacity.retry(retry=tenacity.retry_if_exception(connerr.retryable(idempotent=True)),
-                    stop=tenacity.stop_after_attempt(5), wait=tenacity.wait_none(), reraise=True)
+    @tenacity.retry(
+        retry=tenacity.retry_if_exception(connerr.retryable(idempotent=True)),
+        stop=tenacity.stop_after_attempt(5),
+        wait=tenacity.wait_none(),
+        reraise=True,
+    )
     def fetch(url: str) -> str:
         attempts.append(1)
         return str(requests.get(url, timeout=2).text)
@@ -135,8 +139,12 @@ def test_tenacity_recipe() -> None:
     with FaultyServer("reset", fail_times=2) as server:
         assert fetch(server.url) == "ok" and len(attempts) == 3
 
-    @tenacity.retry(retry=tenacity.retry_if_exception(connerr.retryable()),
-                    stop=tenacity.stop_after_attempt(3), wait=tenacity.wait_none(), reraise=True)
+    @tenacity.retry(
+        retry=tenacity.retry_if_exception(connerr.retryable()),
+        stop=tenacity.stop_after_attempt(3),
+        wait=tenacity.wait_none(),
+        reraise=True,
+    )
     def order(url: str) -> None:
         attempts.append(1)
         requests.post(url, data=b"order #1", timeout=2)
@@ -155,8 +163,9 @@ def test_stamina_recipe() -> None:
     stamina = pytest.importorskip("stamina")
     attempts: List[int] = []
 
-    @stamina.retry(on=connerr.retryable(idempotent=True), attempts=5, wait_initial=0.0, wait_max=0.0,
-                   wait_jitter=0.0)
+    @stamina.retry(
+        on=connerr.retryable(idempotent=True), attempts=5, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0
+    )
     def fetch(url: str) -> str:
         attempts.append(1)
         return str(requests.get(url, timeout=2).text)
@@ -169,8 +178,13 @@ def test_backoff_recipe(no_such_name: str) -> None:
     backoff = pytest.importorskip("backoff")
     attempts: List[int] = []
 
-    @backoff.on_exception(backoff.constant, Exception, interval=0, max_tries=5,
-                          giveup=lambda e: not connerr.should_retry(e, idempotent=True))
+    @backoff.on_exception(
+        backoff.constant,
+        Exception,
+        interval=0,
+        max_tries=5,
+        giveup=lambda e: not connerr.should_retry(e, idempotent=True),
+    )
     def fetch(url: str) -> str:
         attempts.append(1)
         return str(requests.get(url, timeout=2).text)
@@ -201,8 +215,10 @@ def test_httpx_and_aiohttp_clients() -> None:
 
 
 def test_import_connerr_imports_no_retry_library() -> None:
-    code = ("import sys, connerr; connerr.should_retry(ConnectionResetError(104, 'x')); "
-            "print([m for m in ('tenacity', 'stamina', 'backoff', 'urllib3') if m in sys.modules])")
+    code = (
+        "import sys, connerr; connerr.should_retry(ConnectionResetError(104, 'x')); "
+        "print([m for m in ('tenacity', 'stamina', 'backoff', 'urllib3') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -241,8 +257,12 @@ def test_every_recipe_of_the_docs_runs(page: str) -> None:
 
 def _tenacity_retry(idempotent: bool) -> Any:
     tenacity = pytest.importorskip("tenacity")
-    return tenacity.retry(retry=tenacity.retry_if_exception(connerr.retryable(idempotent=idempotent)),
-                          stop=tenacity.stop_after_attempt(4), wait=tenacity.wait_none(), reraise=True)
+    return tenacity.retry(
+        retry=tenacity.retry_if_exception(connerr.retryable(idempotent=idempotent)),
+        stop=tenacity.stop_after_attempt(4),
+        wait=tenacity.wait_none(),
+        reraise=True,
+    )
 
 
 def test_every_client_with_tenacity() -> None:
@@ -305,7 +325,9 @@ def test_a_certificate_failure_is_tried_once() -> None:
         return str(requests.get(url, timeout=2).text)  # the throw-away CA is not trusted
 
     tls = self_signed()
-    with FaultyServer("tls_midstream_cut", ssl_context=tls.server_context) as server, pytest.raises(
-            requests.exceptions.SSLError):
+    with (
+        FaultyServer("tls_midstream_cut", ssl_context=tls.server_context) as server,
+        pytest.raises(requests.exceptions.SSLError),
+    ):
         fetch(server.url)
     assert len(attempts) == 1

@@ -39,8 +39,9 @@ def test_normalize_and_explain_agree(rule: _rules.TypeRule) -> None:
         assert best.name == rule.code
 
 
-@pytest.mark.parametrize("rule", [r for r in _rules.RULES if r.kind is None and r.phase],
-                         ids=lambda r: f"{r.library}.{r.name}")
+@pytest.mark.parametrize(
+    "rule", [r for r in _rules.RULES if r.kind is None and r.phase], ids=lambda r: f"{r.library}.{r.name}"
+)
 def test_wrappers_give_their_phase_to_both(rule: _rules.TypeRule) -> None:
     """A wrapper around a reset: the reset decides the kind, the wrapper the phase, in both."""
     _exc, dotted = rule_instance(rule)

@@ -67,19 +67,25 @@ def test_http_statuses_are_not_errnos() -> None:
     assert all(c.number != 500 for c in found.candidates)
 
 
-@pytest.mark.parametrize("text", ["process exited with exit code 2", "upstream returned HTTP code 500",
-                                  "status code 404 from the server"])
+@pytest.mark.parametrize(
+    "text",
+    ["process exited with exit code 2", "upstream returned HTTP code 500", "status code 404 from the server"],
+)
 def test_exit_and_http_statuses_are_not_read_as_codes(text: str) -> None:
     assert explain(text).best is None
 
 
-@pytest.mark.parametrize(("text", "number", "platform"), [
-    ("(54: Connection reset by peer) while reading response header from upstream", 54, "darwin"),
-    ("(104: Connection reset by peer) while reading response header from upstream", 104, "linux"),
-    ("Can't connect to MySQL server on 'db' (61 \"Connection refused\")", None, "darwin"),
-])
+@pytest.mark.parametrize(
+    ("text", "number", "platform"),
+    [
+        ("(54: Connection reset by peer) while reading response header from upstream", 54, "darwin"),
+        ("(104: Connection reset by peer) while reading response header from upstream", 104, "linux"),
+        ("Can't connect to MySQL server on 'db' (61 \"Connection refused\")", None, "darwin"),
+    ],
+)
 def test_a_number_opening_the_parenthesis_of_an_os_message_is_its_code(
-        text: str, number: int, platform: str) -> None:
+    text: str, number: int, platform: str
+) -> None:
     best = explain(text).best
     assert best is not None and best.platform == platform
     assert number is None or best.number == number

@@ -94,6 +94,7 @@ def test_raw_calls_reject_unusable_arguments(ip: str) -> None:
 
 
 def test_python_m_connerr_info_runs() -> None:
-    out = subprocess.run([sys.executable, "-m", "connerr", "info"], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "connerr", "info"], capture_output=True, text=True, check=True, timeout=60
+    )
     assert "backend:" in out.stdout

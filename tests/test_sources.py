@@ -87,6 +87,7 @@ def test_every_extracted_platform_has_a_second_source() -> None:
 
 def test_corrected_texts() -> None:
     """Texts that differ by platform although the name is the same, each from its source."""
+
     def message(name: str, tag: str, domain: str = "errno") -> object:
         found = [r for r in reference.by_name(name) if r.domain == domain]
         return found[0].platforms[tag].message

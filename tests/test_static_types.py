@@ -96,12 +96,16 @@ def use() -> Tuple[Kind, str]:
 def _user_module() -> str:
     """The module above, plus one line per exported exception class (so a new kind is covered)."""
     exported = {name: getattr(connerr, name) for name in connerr.__all__}
-    classes = [name for name, value in exported.items()
-               if isinstance(value, type) and issubclass(value, BaseException)]
+    classes = [
+        name
+        for name, value in exported.items()
+        if isinstance(value, type) and issubclass(value, BaseException)
+    ]
     assert "ConnectionReset" in classes and "TlsEof" in classes
     lines = ", ".join(f"connerr.{name}" for name in classes)
-    return (textwrap.dedent(USER_MODULE)
-            + f"\n\nEXCEPTIONS: Tuple[Type[connerr.ConnError], ...] = ({lines},)\n")
+    return (
+        textwrap.dedent(USER_MODULE) + f"\n\nEXCEPTIONS: Tuple[Type[connerr.ConnError], ...] = ({lines},)\n"
+    )
 
 
 def test_every_export_exists_at_run_time() -> None:
@@ -115,19 +119,43 @@ def test_user_module_passes_mypy_strict(tmp_path: Path) -> None:
     module = tmp_path / "user_module.py"
     module.write_text(_user_module(), encoding="utf-8")
     # run from an empty directory: the installed package is checked, never a source tree
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--warn-unreachable",
-                           "--no-incremental", "--cache-dir", str(tmp_path / ".mypy_cache"), module.name],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--warn-unreachable",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            module.name,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_pyright_sees_every_exported_symbol_typed(tmp_path: Path) -> None:
     _need("pyright")
-    env = dict(os.environ, VIRTUAL_ENV=sys.prefix,
-               PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
-    proc = subprocess.run([sys.executable, "-m", "pyright", "--verifytypes", "connerr", "--ignoreexternal",
-                           "--outputjson"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    env = dict(
+        os.environ,
+        VIRTUAL_ENV=sys.prefix,
+        PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "pyright", "--verifytypes", "connerr", "--ignoreexternal", "--outputjson"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     report = json.loads(proc.stdout)
     completeness = report["typeCompleteness"]
     assert completeness["exportedSymbolCounts"]["withKnownType"] > 400

@@ -51,8 +51,12 @@ def test_every_kind_has_metadata(kind: Kind) -> None:
     assert info.kind is kind
     assert info.side in SIDES and info.phase in PHASES and info.retry in RETRY
     assert info.meaning.endswith(".") and "\n" not in info.meaning
-    assert (kind.meaning, kind.side, kind.phase, kind.retry) == (info.meaning, info.side, info.phase,
-                                                                  info.retry)
+    assert (kind.meaning, kind.side, kind.phase, kind.retry) == (
+        info.meaning,
+        info.side,
+        info.phase,
+        info.retry,
+    )
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -83,8 +87,9 @@ def test_root_is_never_a_kind_class() -> None:
 
 
 def test_importing_does_not_import_ssl() -> None:
-    code = ("import sys, connerr.exceptions, connerr._normalize, connerr._translate; "
-            "print('ssl' in sys.modules)")
+    code = (
+        "import sys, connerr.exceptions, connerr._normalize, connerr._translate; print('ssl' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -129,7 +134,8 @@ def test_generated_api_is_current() -> None:
 
 def test_exceptions_follow_the_kind_table() -> None:
     assert [c for c in exceptions.__all__ if c[0].isupper()] == sorted(
-        ["ConnError", *(k.class_name for k in Kind)])
+        ["ConnError", *(k.class_name for k in Kind)]
+    )
     for kind in Kind:
         cls = class_for(kind)
         assert cls.kind is kind and cls.__doc__ == kind.meaning

@@ -33,23 +33,23 @@ def plugin_args() -> List[str]:
     from importlib import metadata
 
     found = metadata.entry_points()
-    group = (found.select(group="pytest11") if hasattr(found, "select")
-             else found.get("pytest11", ()))  # type: ignore[attr-defined]  # Python 3.9
+    group = found.select(group="pytest11") if hasattr(found, "select") else found.get("pytest11", ())  # type: ignore[attr-defined]  # Python 3.9
     return [] if any(ep.value == "connerr.testing" for ep in group) else ["-p", "connerr.testing"]
 
 
 @pytest.fixture
 def same_connerr(monkeypatch: pytest.MonkeyPatch) -> None:
     """Subprocesses import the connerr this process tests (the source tree or the installed one)."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [PACKAGE_ROOT,
-                                                                    os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+    )
 
 
 def faulty_threads() -> List[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("FaultyServer")]
 
 
-USER_TESTS = '''
+USER_TESTS = """
 import threading
 
 import pytest
@@ -113,7 +113,7 @@ def test_expected_timeout_but_nothing_raised(faulty_server):
 
 def test_zz_every_server_was_stopped():
     assert not [t for t in threading.enumerate() if t.name.startswith("FaultyServer")]
-'''
+"""
 
 
 @pytest.mark.usefixtures("same_connerr")
@@ -121,23 +121,34 @@ def test_user_suite_with_requests(pytester: pytest.Pytester) -> None:
     pytest.importorskip("requests")
     pytest.importorskip("trustme")
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest_subprocess(*plugin_args(), "-p", "no:cacheprovider", "-rfs", "--tb=short",
-                                           "-W", "error::ResourceWarning", timeout=120)
+    result = pytester.runpytest_subprocess(
+        *plugin_args(),
+        "-p",
+        "no:cacheprovider",
+        "-rfs",
+        "--tb=short",
+        "-W",
+        "error::ResourceWarning",
+        timeout=120,
+    )
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed") == 2, result.stdout.str()
     assert outcomes.get("passed", 0) + outcomes.get("skipped", 0) == 11, result.stdout.str()
     if outcomes.get("skipped"):  # only a machine without an IPv6 loopback may skip, and only that
         result.stdout.fnmatch_lines(["*no IPv6 loopback here*"])
-    result.stdout.fnmatch_lines([
-        "*expected an error of kind connection_reset, got connection_refused*",
-        "*DID NOT RAISE: expected an error of kind timed_out*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*expected an error of kind connection_reset, got connection_refused*",
+            "*DID NOT RAISE: expected an error of kind timed_out*",
+        ]
+    )
     assert "FAILED test_user.py::test_expected_reset_but_refused" in result.stdout.str()
     assert "FAILED test_user.py::test_expected_timeout_but_nothing_raised" in result.stdout.str()
 
 
 def test_in_process_run_leaves_nothing_running(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_user='''
+    pytester.makepyfile(
+        test_user="""
         import socket
         import pytest
         from connerr import Kind
@@ -151,7 +162,8 @@ def test_in_process_run_leaves_nothing_running(pytester: pytest.Pytester) -> Non
                 sock.sendall(b"GET / HTTP/1.1\\r\\n\\r\\n")
                 sock.recv(1)
                 raise TimeoutError("half_close: the FIN came")
-    ''')
+    """
+    )
     result = pytester.runpytest(*plugin_args(), "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
     assert not faulty_threads()
@@ -160,7 +172,7 @@ def test_in_process_run_leaves_nothing_running(pytester: pytest.Pytester) -> Non
 @pytest.mark.usefixtures("same_connerr")
 def test_loading_the_plugin_is_cheap() -> None:
     """No ssl, no HTTP library, no reference data, no servers when the plugin loads."""
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         import sys
         import pytest
         before = set(sys.modules)
@@ -168,9 +180,10 @@ def test_loading_the_plugin_is_cheap() -> None:
         heavy = {"ssl", "requests", "urllib3", "connerr.reference", "connerr._normalize",
                  "connerr.faults", "connerr.native", "connerr._native"}
         print(sorted(heavy & (set(sys.modules) - before)))
-    ''')
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          check=False)
+    """)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert (proc.returncode, proc.stdout.strip()) == (0, "[]"), proc.stderr
 
 
@@ -210,23 +223,31 @@ def test_raises_kind_fails_on_another_kind() -> None:
 
 
 def test_raises_kind_fails_on_an_unrelated_exception() -> None:
-    with pytest.raises(pytest.fail.Exception, match="got unknown from ValueError: nope"), \
-            raises_kind(Kind.CONNECTION_RESET):
+    with (
+        pytest.raises(pytest.fail.Exception, match="got unknown from ValueError: nope"),
+        raises_kind(Kind.CONNECTION_RESET),
+    ):
         raise ValueError("nope")
 
 
 def test_raises_kind_fails_when_nothing_is_raised() -> None:
-    with pytest.raises(pytest.fail.Exception,
-                       match=r"^DID NOT RAISE: expected an error of kind timed_out or connection_reset$"), \
-            raises_kind(Kind.TIMED_OUT, Kind.CONNECTION_RESET):
+    with (
+        pytest.raises(
+            pytest.fail.Exception,
+            match=r"^DID NOT RAISE: expected an error of kind timed_out or connection_reset$",
+        ),
+        raises_kind(Kind.TIMED_OUT, Kind.CONNECTION_RESET),
+    ):
         pass
 
 
 def test_raises_kind_match() -> None:
     with raises_kind(Kind.CONNECTION_REFUSED, match="[Rr]efused"):
         raise refused()
-    with pytest.raises(pytest.fail.Exception, match="does not match"), \
-            raises_kind(Kind.CONNECTION_REFUSED, match="^no such text$"):
+    with (
+        pytest.raises(pytest.fail.Exception, match="does not match"),
+        raises_kind(Kind.CONNECTION_REFUSED, match="^no such text$"),
+    ):
         raise refused()
 
 

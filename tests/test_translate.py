@@ -37,8 +37,14 @@ def test_context_manager_re_raises_from_the_original() -> None:
 
 
 def test_unrecognised_and_base_exceptions_pass_untouched() -> None:
-    for original in (ValueError("x"), KeyError("k"), ValueError("connection refused"),
-                     KeyboardInterrupt(), asyncio.CancelledError(), SystemExit(1)):
+    for original in (
+        ValueError("x"),
+        KeyError("k"),
+        ValueError("connection refused"),
+        KeyboardInterrupt(),
+        asyncio.CancelledError(),
+        SystemExit(1),
+    ):
         with pytest.raises(BaseException) as info, translate():
             raise original
         assert info.value is original
@@ -167,8 +173,12 @@ def test_requests_reset_is_still_a_connection_reset_error() -> None:
 
 def test_httpx_refused() -> None:
     httpx = pytest.importorskip("httpx")
-    with FaultyServer("refuse") as server, pytest.raises(ConnectionRefusedError) as info, \
-            translate(), httpx.Client(timeout=3) as client:
+    with (
+        FaultyServer("refuse") as server,
+        pytest.raises(ConnectionRefusedError) as info,
+        translate(),
+        httpx.Client(timeout=3) as client,
+    ):
         client.get(server.url)
     assert isinstance(info.value, exceptions.ConnectionRefused)
     assert info.value.diagnosis.retry == "safe"

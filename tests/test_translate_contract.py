@@ -57,16 +57,22 @@ def test_every_recognised_class_is_still_caught_by_its_own_except(rule: _rules.T
     assert caught.__cause__ is original
 
 
-@pytest.mark.parametrize(("original", "also"), [
-    (ssl.SSLZeroReturnError(6, "TLS/SSL connection has been closed (EOF)"), ssl.SSLError),
-    (ssl.SSLSyscallError(5, "Some I/O error occurred"), ssl.SSLError),
-    (asyncio.IncompleteReadError(b"ab", 10), EOFError),
-    (http.client.IncompleteRead(b"ab", 10), http.client.HTTPException),
-    (http.client.RemoteDisconnected("Remote end closed connection without response"), ConnectionResetError),
-    (socket.herror(1, "Unknown host"), OSError),
-    (asyncio.TimeoutError(), asyncio.TimeoutError),
-    (socket.timeout("timed out"), socket.timeout),
-])
+@pytest.mark.parametrize(
+    ("original", "also"),
+    [
+        (ssl.SSLZeroReturnError(6, "TLS/SSL connection has been closed (EOF)"), ssl.SSLError),
+        (ssl.SSLSyscallError(5, "Some I/O error occurred"), ssl.SSLError),
+        (asyncio.IncompleteReadError(b"ab", 10), EOFError),
+        (http.client.IncompleteRead(b"ab", 10), http.client.HTTPException),
+        (
+            http.client.RemoteDisconnected("Remote end closed connection without response"),
+            ConnectionResetError,
+        ),
+        (socket.herror(1, "Unknown host"), OSError),
+        (asyncio.TimeoutError(), asyncio.TimeoutError),
+        (socket.timeout("timed out"), socket.timeout),
+    ],
+)
 def test_the_classes_users_catch(original: Exception, also: type) -> None:
     caught = _raise_through(original)
     assert isinstance(caught, type(original)) and isinstance(caught, also)
@@ -75,6 +81,7 @@ def test_the_classes_users_catch(original: Exception, also: type) -> None:
 
 def test_wait_for_timeouts_are_still_asyncio_timeouts() -> None:
     """3.9/3.10: asyncio.TimeoutError is its own class; ``except asyncio.TimeoutError`` must work."""
+
     async def main() -> str:
         try:
             async with translate():
@@ -87,21 +94,24 @@ def test_wait_for_timeouts_are_still_asyncio_timeouts() -> None:
     assert asyncio.run(main()) == "caught"
 
 
-@pytest.mark.parametrize("original", [
-    ssl.SSLWantReadError(2, "The operation did not complete (read)"),
-    ssl.SSLWantWriteError(3, "The operation did not complete (write)"),
-    concurrent.futures.CancelledError(),
-    PermissionError(errno.EACCES, "Permission denied", "/etc/shadow"),
-    PermissionError(errno.EPERM, "Operation not permitted"),
-    OSError(errno.EBADF, "Bad file descriptor"),
-    OSError(errno.EINVAL, "Invalid argument"),
-    OSError(errno.EMFILE, "Too many open files"),
-    OSError(errno.ENOMEM, "Cannot allocate memory"),
-    BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable"),
-    InterruptedError(errno.EINTR, "Interrupted system call"),
-    FileNotFoundError(errno.ENOENT, "No such file or directory", "x.txt"),
-    ValueError("connection refused"),
-])
+@pytest.mark.parametrize(
+    "original",
+    [
+        ssl.SSLWantReadError(2, "The operation did not complete (read)"),
+        ssl.SSLWantWriteError(3, "The operation did not complete (write)"),
+        concurrent.futures.CancelledError(),
+        PermissionError(errno.EACCES, "Permission denied", "/etc/shadow"),
+        PermissionError(errno.EPERM, "Operation not permitted"),
+        OSError(errno.EBADF, "Bad file descriptor"),
+        OSError(errno.EINVAL, "Invalid argument"),
+        OSError(errno.EMFILE, "Too many open files"),
+        OSError(errno.ENOMEM, "Cannot allocate memory"),
+        BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable"),
+        InterruptedError(errno.EINTR, "Interrupted system call"),
+        FileNotFoundError(errno.ENOENT, "No such file or directory", "x.txt"),
+        ValueError("connection refused"),
+    ],
+)
 def test_non_network_errors_pass_as_the_same_object(original: Exception) -> None:
     assert _raise_through(original) is original
 
@@ -128,7 +138,11 @@ def test_state_is_kept() -> None:
     caught = _raise_through(cert)
     assert isinstance(caught, ssl.SSLCertVerificationError) and isinstance(caught, connerr.TlsCertificate)
     assert (caught.verify_code, caught.verify_message, caught.reason, caught.library) == (  # type: ignore[attr-defined]
-        18, "self-signed certificate", "CERTIFICATE_VERIFY_FAILED", "SSL")
+        18,
+        "self-signed certificate",
+        "CERTIFICATE_VERIFY_FAILED",
+        "SSL",
+    )
 
 
 def test_a_class_that_cannot_be_combined_is_left_alone() -> None:
@@ -154,7 +168,7 @@ needs_groups = pytest.mark.skipif(sys.version_info < (3, 11), reason="ExceptionG
 
 @needs_groups
 def test_groups_keep_their_shape_and_except_star_works() -> None:
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         import connerr
         seen = []
         try:
@@ -166,14 +180,14 @@ def test_groups_keep_their_shape_and_except_star_works() -> None:
             member = group.exceptions[0]
             seen.append(("reset", isinstance(member, ConnectionResetError), member.__cause__.errno))
         print(seen)
-    ''')
+    """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[('value', 1), ('reset', True, 104)]"
 
 
 @needs_groups
 def test_task_group_failures_are_translated_in_place() -> None:
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         import asyncio, connerr
         async def bad():
             raise ConnectionRefusedError(111, "Connection refused")
@@ -190,7 +204,7 @@ def test_task_group_failures_are_translated_in_place() -> None:
             except* KeyError:
                 print("key")
         asyncio.run(main())
-    ''')
+    """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert "refused" in out.stdout and "True" in out.stdout and "key" in out.stdout
 
@@ -252,8 +266,10 @@ def test_signature_and_wrapped_are_kept() -> None:
 # -- memory, threads, caches, immutability, pickle ------------------------------------------------
 
 
-@pytest.mark.skipif(sys.implementation.name != "cpython",
-                    reason="without reference counting nothing is freed before the GC runs")
+@pytest.mark.skipif(
+    sys.implementation.name != "cpython",
+    reason="without reference counting nothing is freed before the GC runs",
+)
 def test_no_reference_cycle_keeps_the_frame_alive() -> None:
     class Big:
         pass
@@ -277,7 +293,7 @@ def test_no_reference_cycle_keeps_the_frame_alive() -> None:
 
 
 def test_lazy_classes_are_built_once_under_concurrent_first_access() -> None:
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         import threading, pickle
         import connerr.exceptions as ex
         barrier = threading.Barrier(16)
@@ -291,7 +307,7 @@ def test_lazy_classes_are_built_once_under_concurrent_first_access() -> None:
         assert len({id(c) for c in seen}) == 1, seen
         assert pickle.loads(pickle.dumps(ex.TlsEof("x"))).__class__ is ex.TlsEof
         print("one")
-    ''')
+    """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "one"
 
@@ -364,13 +380,17 @@ def _pickle_round_trip(value: Any) -> Any:
     return pickle.loads(pickle.dumps(value))
 
 
-@pytest.mark.parametrize("original", [
-    ConnectionResetError(104, "Connection reset by peer"),
-    _OddInit("db.internal"),
-    asyncio.IncompleteReadError(b"ab", 10),
-    http.client.IncompleteRead(b"ab", 10),
-    ssl.SSLEOFError(8, "EOF occurred in violation of protocol"),
-], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "original",
+    [
+        ConnectionResetError(104, "Connection reset by peer"),
+        _OddInit("db.internal"),
+        asyncio.IncompleteReadError(b"ab", 10),
+        http.client.IncompleteRead(b"ab", 10),
+        ssl.SSLEOFError(8, "EOF occurred in violation of protocol"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
 def test_diagnoses_and_translated_errors_round_trip_through_pickle(original: Exception) -> None:
     diagnosis = normalize(original)
     assert _pickle_round_trip(diagnosis).kind is diagnosis.kind
@@ -408,5 +428,13 @@ def _translated_kinds() -> List[Tuple[str, bool]]:
 
 def test_network_kinds_are_the_documented_set() -> None:
     local = {k.value for k in Kind if not k.network}
-    assert local == {"would_block", "interrupted", "cancelled", "permission_denied", "resource_exhausted",
-                     "invalid", "unsupported", "unknown"}
+    assert local == {
+        "would_block",
+        "interrupted",
+        "cancelled",
+        "permission_denied",
+        "resource_exhausted",
+        "invalid",
+        "unsupported",
+        "unknown",
+    }

@@ -28,8 +28,11 @@ def write_or_check(out: Path, text: str, check: bool, root: Path) -> int:
     if check:
         old = out.read_text(encoding="utf-8") if out.exists() else ""
         if old != text:
-            sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                       str(out), "regenerated", n=1))
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    old.splitlines(True), text.splitlines(True), str(out), "regenerated", n=1
+                )
+            )
             return 1
         print(f"{name} is up to date")
         return 0

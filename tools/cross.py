@@ -85,11 +85,29 @@ class Target:
         return self.triple.split("-", 1)[0]
 
 
-def _qemu(name: str, platform: str, emulator: str, gnu: str, loader: str, *, deb: str,
-          triple: str = "", note: str = "") -> Target:
+def _qemu(
+    name: str,
+    platform: str,
+    emulator: str,
+    gnu: str,
+    loader: str,
+    *,
+    deb: str,
+    triple: str = "",
+    note: str = "",
+) -> Target:
     """A glibc target run under qemu-user with Debian's libc6-<deb>-cross in /usr/<gnu>."""
-    return Target(name, triple or name, platform, "qemu", emulator, f"/usr/{gnu}", loader,
-                  f"libc6-{deb}-cross", note=note)
+    return Target(
+        name,
+        triple or name,
+        platform,
+        "qemu",
+        emulator,
+        f"/usr/{gnu}",
+        loader,
+        f"libc6-{deb}-cross",
+        note=note,
+    )
 
 
 #: Every target of every leg. Triples with a glibc suffix pin a version the Debian cross libc has.
@@ -104,29 +122,86 @@ TARGETS: Tuple[Target, ...] = (
     Target("aarch64-netbsd-none", "aarch64-netbsd-none", "netbsd", "headers"),
     Target("x86_64-openbsd-none", "x86_64-openbsd-none", "openbsd", "headers"),
     Target("aarch64-openbsd-none", "aarch64-openbsd-none", "openbsd", "headers"),
-    Target("wasm32-wasi-musl", "wasm32-wasi-musl", "wasi", "headers", link=False,
-           note="WASI preview 1 has no socket API: constants only, native.c is not compiled"),
+    Target(
+        "wasm32-wasi-musl",
+        "wasm32-wasi-musl",
+        "wasi",
+        "headers",
+        link=False,
+        note="WASI preview 1 has no socket API: constants only, native.c is not compiled",
+    ),
     # qemu: native controls first, then the emulated architectures
     Target("x86_64-linux-gnu", "x86_64-linux-gnu", "linux", "qemu"),
-    Target("x86_64-linux-musl", "x86_64-linux-musl", "linux-musl", "qemu",
-           loader="/lib/ld-musl-x86_64.so.1", package="musl", cflags=("-dynamic",)),
-    _qemu("aarch64-linux-gnu", "linux", "qemu-aarch64", "aarch64-linux-gnu",
-          "lib/ld-linux-aarch64.so.1", deb="arm64"),
+    Target(
+        "x86_64-linux-musl",
+        "x86_64-linux-musl",
+        "linux-musl",
+        "qemu",
+        loader="/lib/ld-musl-x86_64.so.1",
+        package="musl",
+        cflags=("-dynamic",),
+    ),
+    _qemu(
+        "aarch64-linux-gnu",
+        "linux",
+        "qemu-aarch64",
+        "aarch64-linux-gnu",
+        "lib/ld-linux-aarch64.so.1",
+        deb="arm64",
+    ),
     _qemu("s390x-linux-gnu", "linux", "qemu-s390x", "s390x-linux-gnu", "lib/ld64.so.1", deb="s390x"),
-    _qemu("riscv64-linux-gnu", "linux", "qemu-riscv64", "riscv64-linux-gnu",
-          "lib/ld-linux-riscv64-lp64d.so.1", deb="riscv64"),
-    _qemu("mips64el-linux-gnuabi64", "linux-mips", "qemu-mips64el", "mips64el-linux-gnuabi64",
-          "lib64/ld.so.1", deb="mips64el"),
-    _qemu("mips-linux-gnueabihf", "linux-mips", "qemu-mips", "mips-linux-gnu", "lib/ld.so.1", deb="mips",
-          note="32-bit big-endian o32, hard float (Debian's mips port)"),
-    _qemu("powerpc64le-linux-gnu", "linux-powerpc", "qemu-ppc64le", "powerpc64le-linux-gnu",
-          "lib/ld64.so.2", deb="ppc64el", triple="powerpc64le-linux-gnu.2.36",
-          note="linked against glibc 2.36: the headers call the IEEE long double printf (2.32+)"),
-    _qemu("sparc64-linux-gnu", "linux-sparc", "qemu-sparc64", "sparc64-linux-gnu",
-          "lib64/ld-linux.so.2", deb="sparc64"),
+    _qemu(
+        "riscv64-linux-gnu",
+        "linux",
+        "qemu-riscv64",
+        "riscv64-linux-gnu",
+        "lib/ld-linux-riscv64-lp64d.so.1",
+        deb="riscv64",
+    ),
+    _qemu(
+        "mips64el-linux-gnuabi64",
+        "linux-mips",
+        "qemu-mips64el",
+        "mips64el-linux-gnuabi64",
+        "lib64/ld.so.1",
+        deb="mips64el",
+    ),
+    _qemu(
+        "mips-linux-gnueabihf",
+        "linux-mips",
+        "qemu-mips",
+        "mips-linux-gnu",
+        "lib/ld.so.1",
+        deb="mips",
+        note="32-bit big-endian o32, hard float (Debian's mips port)",
+    ),
+    _qemu(
+        "powerpc64le-linux-gnu",
+        "linux-powerpc",
+        "qemu-ppc64le",
+        "powerpc64le-linux-gnu",
+        "lib/ld64.so.2",
+        deb="ppc64el",
+        triple="powerpc64le-linux-gnu.2.36",
+        note="linked against glibc 2.36: the headers call the IEEE long double printf (2.32+)",
+    ),
+    _qemu(
+        "sparc64-linux-gnu",
+        "linux-sparc",
+        "qemu-sparc64",
+        "sparc64-linux-gnu",
+        "lib64/ld-linux.so.2",
+        deb="sparc64",
+    ),
     # wine
-    Target("x86_64-windows-gnu", "x86_64-windows-gnu", "windows", "wine", libs=("-lws2_32",),
-           note="Wine's Winsock (on the host's sockets), not Microsoft's"),
+    Target(
+        "x86_64-windows-gnu",
+        "x86_64-windows-gnu",
+        "windows",
+        "wine",
+        libs=("-lws2_32",),
+        note="Wine's Winsock (on the host's sockets), not Microsoft's",
+    ),
 )
 
 LEGS = ("headers", "qemu", "wine")
@@ -140,7 +215,6 @@ def targets_for(leg: str, only: Optional[Sequence[str]] = None) -> List[Target]:
     if only:
         found = [t for t in found if t.name in only or t.platform in only or t.arch in only]
     return found
-
 
 
 #: Scenario -> (POSIX code name, Windows code name); None: recorded, not checked.
@@ -158,9 +232,11 @@ SCENARIO_NAMES: Mapping[str, Tuple[Optional[str], Optional[str]]] = {
 #: Observed behaviour of an emulation layer that differs from the real OS, keyed by
 #: (scenario, native_code, phase): such a result is shown as "deviation", not as a match or a failure.
 WINE_DEVIATIONS: Mapping[Tuple[str, int, Optional[str]], str] = {
-    ("reset", 0, "eof"): ("Wine 8 delivers a clean end of stream (recv 0) after the peer's "
-                          "SO_LINGER {1,0} closesocket; Microsoft's Winsock resets the connection "
-                          "(WSAECONNRESET). Not verifiable under Wine"),
+    ("reset", 0, "eof"): (
+        "Wine 8 delivers a clean end of stream (recv 0) after the peer's "
+        "SO_LINGER {1,0} closesocket; Microsoft's Winsock resets the connection "
+        "(WSAECONNRESET). Not verifiable under Wine"
+    ),
 }
 
 
@@ -215,8 +291,9 @@ class ConstantReport:
         return lines
 
 
-def compare_constants(constants: Iterable[Sequence[Any]], numbers: Mapping[Key, int],
-                      strict: bool = True) -> ConstantReport:
+def compare_constants(
+    constants: Iterable[Sequence[Any]], numbers: Mapping[Key, int], strict: bool = True
+) -> ConstantReport:
     """Compare ``[[domain, name, value], ...]`` with ``numbers`` ((domain, name) -> number)."""
     report = ConstantReport(strict=strict)
     seen = set()
@@ -252,16 +329,25 @@ class ScenarioCheck:
 
     def cell(self) -> str:
         """Short form for the table: ``reset=ECONNRESET(131)``."""
-        mark = {"ok": "", "mismatch": " MISMATCH", "recorded": " (recorded)", "emulator": " (emulator)",
-                "deviation": " (Wine deviation)"}
+        mark = {
+            "ok": "",
+            "mismatch": " MISMATCH",
+            "recorded": " (recorded)",
+            "emulator": " (emulator)",
+            "deviation": " (Wine deviation)",
+        }
         return f"{self.scenario}={self.code}{mark.get(self.status, '')}"
 
 
-def check_scenarios(scenarios: Iterable[Mapping[str, Any]], platform: str, numbers: Mapping[Key, int], *,
-                    host_numbers: Optional[Mapping[Key, int]] = None,
-                    qemu_version: Optional[Tuple[int, int]] = None,
-                    deviations: Optional[Mapping[Tuple[str, int, Optional[str]], str]] = None,
-                    ) -> List[ScenarioCheck]:
+def check_scenarios(
+    scenarios: Iterable[Mapping[str, Any]],
+    platform: str,
+    numbers: Mapping[Key, int],
+    *,
+    host_numbers: Optional[Mapping[Key, int]] = None,
+    qemu_version: Optional[Tuple[int, int]] = None,
+    deviations: Optional[Mapping[Tuple[str, int, Optional[str]], str]] = None,
+) -> List[ScenarioCheck]:
     """Check each scenario's native code (and the refused scenario's SO_ERROR code) against the data.
 
     ``host_numbers`` and ``qemu_version`` describe a qemu-user run: qemu-user before 8.0 returns the
@@ -290,11 +376,18 @@ def check_scenarios(scenarios: Iterable[Mapping[str, Any]], platform: str, numbe
             known = (deviations or {}).get((label, code, entry.get("phase")))
             if known is not None:
                 status, note = "deviation", known
-            elif (via_so_error and host_numbers is not None and qemu_version is not None
-                    and qemu_version < (8, 0) and host_numbers.get((domain, name)) == code):
+            elif (
+                via_so_error
+                and host_numbers is not None
+                and qemu_version is not None
+                and qemu_version < (8, 0)
+                and host_numbers.get((domain, name)) == code
+            ):
                 status = "emulator"
-                note = (f"qemu-user {qemu_version[0]}.{qemu_version[1]} returns the host's {name} "
-                        f"({code}) from SO_ERROR untranslated; fixed in qemu 8.0")
+                note = (
+                    f"qemu-user {qemu_version[0]}.{qemu_version[1]} returns the host's {name} "
+                    f"({code}) from SO_ERROR untranslated; fixed in qemu 8.0"
+                )
             elif want is None:
                 note = f"the data has no {domain} {name} on {platform}"
             checks.append(ScenarioCheck(label, domain, code, name, want, status, note))
@@ -306,7 +399,7 @@ def parse_probe_output(text: str) -> Dict[str, Any]:
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
         raise ValueError(f"no JSON object in the probe's output: {text[:200]!r}")
-    data = json.loads(text[start:end + 1])
+    data = json.loads(text[start : end + 1])
     if not isinstance(data, dict) or data.get("source") != "c-probe":
         raise ValueError("not a c-probe JSON object")
     return data
@@ -330,12 +423,19 @@ def parse_preprocessed(text: str) -> Dict[str, Any]:
     for m in _CONST_ENTRY.finditer(text, begin, end):
         constants.append([m.group(1), m.group(2), gen_codes.evaluate(m.group(3))])
     identity = {m.group(1): m.group(2) for m in _IDENTITY.finditer(text)}
-    return {"source": "c-probe", "os": identity.get("os"), "arch": identity.get("arch"),
-            "libc": identity.get("libc"), "constants": constants, "scenarios": []}
+    return {
+        "source": "c-probe",
+        "os": identity.get("os"),
+        "arch": identity.get("arch"),
+        "libc": identity.get("libc"),
+        "constants": constants,
+        "scenarios": [],
+    }
 
 
-def enrich(probe: Mapping[str, Any], target: Target, verified_by: str,
-           checks: Sequence[ScenarioCheck] = ()) -> Dict[str, Any]:
+def enrich(
+    probe: Mapping[str, Any], target: Target, verified_by: str, checks: Sequence[ScenarioCheck] = ()
+) -> Dict[str, Any]:
     """The probe JSON as written to ``--out``: plus platform, verified_by and each code's name/kind."""
     out = dict(probe)
     out["platform"] = target.platform
@@ -388,8 +488,12 @@ class Result:
         """Passed (a skip is not a failure here; the caller decides whether it is under CI)."""
         if self.skipped:
             return True
-        return (not self.error and self.constants is not None and self.constants.ok
-                and all(c.ok for c in self.checks))
+        return (
+            not self.error
+            and self.constants is not None
+            and self.constants.ok
+            and all(c.ok for c in self.checks)
+        )
 
     @property
     def status(self) -> str:
@@ -414,18 +518,32 @@ def render_table(results: Sequence[Result]) -> str:
     for r in results:
         scen = " ".join(c.cell() for c in r.checks) or ("-" if r.target.leg == "headers" else "")
         consts = r.constants.summary() if r.constants else ""
-        rows.append((r.target.name, r.target.platform, r.verified_by or "-", consts,
-                     error_cell(r.error or r.skipped) if r.error or r.skipped else scen,
-                     f"{r.seconds:.1f}s", r.status))
+        rows.append(
+            (
+                r.target.name,
+                r.target.platform,
+                r.verified_by or "-",
+                consts,
+                error_cell(r.error or r.skipped) if r.error or r.skipped else scen,
+                f"{r.seconds:.1f}s",
+                r.status,
+            )
+        )
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip()
-             for row in [header, tuple("-" * w for w in widths), *rows]]
+    lines = [
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip()
+        for row in [header, tuple("-" * w for w in widths), *rows]
+    ]
     for r in results:
         problems = list(r.notes)
         if r.constants is not None:
             problems += r.constants.details()
-        problems += [f"{c.scenario}: got {c.code}, data predicts {c.expected} = {c.expected_code}"
-                     + (f" ({c.note})" if c.note else "") for c in r.checks if c.status == "mismatch"]
+        problems += [
+            f"{c.scenario}: got {c.code}, data predicts {c.expected} = {c.expected_code}"
+            + (f" ({c.note})" if c.note else "")
+            for c in r.checks
+            if c.status == "mismatch"
+        ]
         problems += [f"{c.scenario}: {c.note}" for c in r.checks if c.status in ("emulator", "deviation")]
         if r.error:
             problems.append(r.error)
@@ -453,13 +571,21 @@ def zig_cmd() -> List[str]:
     return [sys.executable, "-m", "ziglang"]
 
 
-def run(cmd: Sequence[str], timeout: float, env: Optional[Mapping[str, str]] = None,
-        cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: Sequence[str], timeout: float, env: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``; raise RuntimeError (with its output) on a failure or timeout."""
     try:
-        proc = subprocess.run(list(cmd), capture_output=True, text=True, timeout=timeout,
-                              env=dict(env) if env is not None else None, cwd=cwd, check=False,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            list(cmd),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as exc:
         raise RuntimeError(f"timed out after {timeout:.0f}s: {' '.join(cmd)}") from exc
     if proc.returncode != 0:
@@ -481,8 +607,20 @@ def build(zig: Sequence[str], target: Target, workdir: Path, mingw_crt: bool = F
     if target.platform == "windows" and not mingw_crt:
         obj = workdir / f"probe-{target.name}.o"
         run([*cc, *flags, "-DCONNERR_PROBE_NO_CRT", "-c", "-o", str(obj), str(PROBE_SOURCE)], BUILD_TIMEOUT)
-        run([*cc, "-nostdlib", "-Wl,--entry=probe_start", "-o", str(exe), str(obj), *target.libs,
-             "-lkernel32", "-lucrtbase"], BUILD_TIMEOUT)
+        run(
+            [
+                *cc,
+                "-nostdlib",
+                "-Wl,--entry=probe_start",
+                "-o",
+                str(exe),
+                str(obj),
+                *target.libs,
+                "-lkernel32",
+                "-lucrtbase",
+            ],
+            BUILD_TIMEOUT,
+        )
         return exe
     run([*cc, *flags, "-o", str(exe), str(PROBE_SOURCE), *target.libs], BUILD_TIMEOUT)
     return exe
@@ -515,8 +653,15 @@ def run_command(target: Target, exe: Path) -> List[str]:
     if not target.emulator:
         return [str(exe)]
     libdirs = ":".join(str(Path(target.sysroot, d)) for d in ("lib", "lib64"))
-    return [target.emulator, "-L", target.sysroot, str(Path(target.sysroot, target.loader)),
-            "--library-path", libdirs, str(exe)]
+    return [
+        target.emulator,
+        "-L",
+        target.sysroot,
+        str(Path(target.sysroot, target.loader)),
+        "--library-path",
+        libdirs,
+        str(exe),
+    ]
 
 
 def do_qemu(zig: Sequence[str], target: Target, workdir: Path, host: Mapping[Key, int]) -> Result:
@@ -526,19 +671,24 @@ def do_qemu(zig: Sequence[str], target: Target, workdir: Path, host: Mapping[Key
     try:
         require_qemu_tools(target)
         version = qemu_version(target.emulator) if target.emulator else None
-        result.verified_by = (f"qemu-user {target.arch} {version[0]}.{version[1]}" if version
-                              else "native run")
+        result.verified_by = f"qemu-user {target.arch} {version[0]}.{version[1]}" if version else "native run"
         exe = build(zig, target, workdir)
         probe = parse_probe_output(run(run_command(target, exe), RUN_TIMEOUT).stdout)
         numbers = data_numbers(target.platform)
-        result.checks = check_scenarios(probe["scenarios"], target.platform, numbers,
-                                        host_numbers=host if version else None, qemu_version=version)
+        result.checks = check_scenarios(
+            probe["scenarios"],
+            target.platform,
+            numbers,
+            host_numbers=host if version else None,
+            qemu_version=version,
+        )
         data_libc = platforms.get(target.platform).data_libc
         strict = data_libc == probe.get("libc")
         result.constants = compare_constants(probe["constants"], numbers, strict=strict)
         if not strict:
-            result.notes.append(f"libc {probe.get('libc')} differs from the data's "
-                                f"{data_libc}: only numbers are compared")
+            result.notes.append(
+                f"libc {probe.get('libc')} differs from the data's {data_libc}: only numbers are compared"
+            )
         result.probe = enrich(probe, target, result.verified_by, result.checks)
     except Missing as exc:
         result.skipped = str(exc)
@@ -554,14 +704,15 @@ def do_headers(zig: Sequence[str], target: Target, workdir: Path) -> Result:
     """Compile csrc/ for one target (no link, nothing runs) and check its headers' constants."""
     result = Result(target, verified_by="header-only")
     start = time.monotonic()
-    base = [*zig, "cc", "-target", target.triple, "-O2", "-Wall", "-Wno-unused-function",
-            "-I", str(CSRC)]
+    base = [*zig, "cc", "-target", target.triple, "-O2", "-Wall", "-Wno-unused-function", "-I", str(CSRC)]
     errors = []
     if target.link:
         for source in (NATIVE_SOURCE, PROBE_SOURCE):
             try:
-                run([*base, "-c", "-o", str(workdir / f"{source.stem}-{target.name}.o"), str(source)],
-                    BUILD_TIMEOUT)
+                run(
+                    [*base, "-c", "-o", str(workdir / f"{source.stem}-{target.name}.o"), str(source)],
+                    BUILD_TIMEOUT,
+                )
             except RuntimeError as exc:
                 errors.append(f"{source.name} does not compile: {exc}")
     try:
@@ -580,12 +731,13 @@ def do_headers(zig: Sequence[str], target: Target, workdir: Path) -> Result:
 def find_wine() -> Tuple[str, str, str]:
     """(wine64 loader, wineserver, version); raises Missing. Debian keeps wine64 in /usr/lib/wine."""
     loader = shutil.which("wine64") or next(
-        (p for p in ("/usr/lib/wine/wine64", "/usr/lib64/wine/wine64") if os.access(p, os.X_OK)), None)
+        (p for p in ("/usr/lib/wine/wine64", "/usr/lib64/wine/wine64") if os.access(p, os.X_OK)), None
+    )
     if loader is None:
         raise Missing("wine64 not found (apt-get install wine64)")
     server = shutil.which("wineserver") or next(
-        (p for p in ("/usr/lib/wine/wineserver64", "/usr/lib/wine/wineserver") if os.access(p, os.X_OK)),
-        "")
+        (p for p in ("/usr/lib/wine/wineserver64", "/usr/lib/wine/wineserver") if os.access(p, os.X_OK)), ""
+    )
     out = run([loader, "--version"], 60).stdout.strip()
     m = re.search(r"wine-(\S+)", out)
     return loader, server, m.group(1) if m else out
@@ -594,8 +746,14 @@ def find_wine() -> Tuple[str, str, str]:
 def wine_env(prefix: Path) -> Dict[str, str]:
     """A headless, quiet Wine environment with its own prefix (no Mono/Gecko prompts, no X)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.update({"WINEPREFIX": str(prefix), "WINEDEBUG": "-all", "WINEARCH": "win64",
-                "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d"})
+    env.update(
+        {
+            "WINEPREFIX": str(prefix),
+            "WINEDEBUG": "-all",
+            "WINEARCH": "win64",
+            "WINEDLLOVERRIDES": "mscoree,mshtml=;winemenubuilder.exe=d",
+        }
+    )
     return env
 
 
@@ -619,8 +777,9 @@ def do_wine(zig: Sequence[str], target: Target, workdir: Path, mingw_crt: bool =
         result.notes.append(f"wine run (including prefix creation) took {time.monotonic() - t0:.1f}s")
         probe = parse_probe_output(out)
         numbers = data_numbers(target.platform)
-        result.checks = check_scenarios(probe["scenarios"], target.platform, numbers,
-                                        deviations=WINE_DEVIATIONS)
+        result.checks = check_scenarios(
+            probe["scenarios"], target.platform, numbers, deviations=WINE_DEVIATIONS
+        )
         result.constants = compare_constants(probe["constants"], numbers)
         result.probe = enrich(probe, target, result.verified_by, result.checks)
     except Missing as exc:
@@ -668,8 +827,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("leg", choices=LEGS)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write probe JSON")
     parser.add_argument("--only", nargs="*", help="target names, platform tags or CPUs to keep")
-    parser.add_argument("--mingw-crt", action="store_true",
-                        help="wine: link mingw-w64's CRT normally (slow with a cold zig cache)")
+    parser.add_argument(
+        "--mingw-crt",
+        action="store_true",
+        help="wine: link mingw-w64's CRT normally (slow with a cold zig cache)",
+    )
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     ci = bool(os.environ.get("CI"))
@@ -684,6 +846,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         workdir = Path(tmp)
         work: Callable[[Target], Result]
         if args.leg == "headers":
+
             def work(t: Target) -> Result:
                 return do_headers(zig, t, workdir)
         elif args.leg == "qemu":
@@ -692,8 +855,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             def work(t: Target) -> Result:
                 return do_qemu(zig, t, workdir, host)
         else:
+
             def work(t: Target) -> Result:
                 return do_wine(zig, t, workdir, args.mingw_crt)
+
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(work, selected))
     print(render_table(results))
@@ -702,8 +867,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     status = exit_status(results, ci)
     skipped = [r for r in results if r.skipped]
     if skipped:
-        print(f"{len(skipped)} target(s) skipped for a missing tool"
-              + (": failing because CI is set" if ci else ""))
+        print(
+            f"{len(skipped)} target(s) skipped for a missing tool"
+            + (": failing because CI is set" if ci else "")
+        )
     return status
 
 

@@ -503,8 +503,7 @@ def render_tsv(rows: List[Row]) -> str:
 
 def render_meta() -> str:
     """codes.meta.json text."""
-    meta = {"generator": GENERATOR, "targets": dict(TARGETS), "extracts": dict(EXTRACTS),
-            "zig": ZIG_VERSION}
+    meta = {"generator": GENERATOR, "targets": dict(TARGETS), "extracts": dict(EXTRACTS), "zig": ZIG_VERSION}
     return json.dumps(meta, indent=1, sort_keys=True) + "\n"
 
 

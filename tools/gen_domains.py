@@ -51,8 +51,9 @@ def os_numbers() -> Tuple[Dict[str, int], Dict[int, str]]:
     return names, windows
 
 
-def os_code(domain: str, name: str, number: int, names: Dict[str, int],
-            windows: Dict[int, str]) -> Tuple[str, str]:
+def os_code(
+    domain: str, name: str, number: int, names: Dict[str, int], windows: Dict[int, str]
+) -> Tuple[str, str]:
     """(os_code, numbering) of one runtime code."""
     if domain == "libuv":
         target = name[3:]
@@ -72,8 +73,18 @@ def build() -> str:
         for row in read_rows(SOURCES / f"{domain.id}.tsv"):
             number = int(row["windows_number"] or row["number"])
             code, numbering = os_code(domain.id, row["name"], number, names, windows)
-            out.append((domain.id, row["name"], str(number), code, numbering,
-                        carries.pop((domain.id, row["name"]), ""), row["text"], row["source"]))
+            out.append(
+                (
+                    domain.id,
+                    row["name"],
+                    str(number),
+                    code,
+                    numbering,
+                    carries.pop((domain.id, row["name"]), ""),
+                    row["text"],
+                    row["source"],
+                )
+            )
     if carries:
         raise SystemExit(f"carries.tsv names codes no extract defines: {sorted(carries)}")
     out.sort(key=lambda r: (r[0], int(r[2]), r[1]))

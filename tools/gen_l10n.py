@@ -38,8 +38,9 @@ from tools._regen import read_rows, write_or_check  # noqa: E402
 def package_version() -> str:
     """The installed libc-l10n's Debian version; SystemExit(2) if it is not installed."""
     try:
-        out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libc-l10n"], capture_output=True,
-                             text=True, check=True).stdout.strip()
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Version}", "libc-l10n"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         raise SystemExit("libc-l10n is not installed (apt-get install libc-l10n)") from None
     if not out:
@@ -76,17 +77,37 @@ def glibcread_rows() -> List[Tuple[str, ...]]:
         for domain, name, field, text in english:
             translated = catalog.gettext(text)  # the msgid itself when the catalog has no translation
             if translated and translated != text:
-                out.append((lang, "linux-glibc", domain, name, field, " ".join(translated.split()), source,
-                            "verified"))
+                out.append(
+                    (
+                        lang,
+                        "linux-glibc",
+                        domain,
+                        name,
+                        field,
+                        " ".join(translated.split()),
+                        source,
+                        "verified",
+                    )
+                )
     return out
 
 
 def windowsread_rows() -> List[Tuple[str, ...]]:
     if not WINDOWS.exists():
         return []
-    return [(r["lang"], "windows", r["domain"], r["name"], "formatmessage", r["text"],
-             r["source"] + (f" (Windows {r['windows_version']})" if r.get("windows_version") else ""),
-             r["status"]) for r in read_rows(WINDOWS)]
+    return [
+        (
+            r["lang"],
+            "windows",
+            r["domain"],
+            r["name"],
+            "formatmessage",
+            r["text"],
+            r["source"] + (f" (Windows {r['windows_version']})" if r.get("windows_version") else ""),
+            r["status"],
+        )
+        for r in read_rows(WINDOWS)
+    ]
 
 
 def build() -> str:

@@ -213,8 +213,16 @@ def _row(ident: Tuple[str, str, str, str], field: str, text: str, source: str) -
     int(number)  # must be an integer
     if not text or not source:
         raise ValueError(f"{where}: empty text or source")
-    return (msgset, domain, name, number, field, _clean(text, where), _clean(source, where),
-            _status(msgset, domain, name))
+    return (
+        msgset,
+        domain,
+        name,
+        number,
+        field,
+        _clean(text, where),
+        _clean(source, where),
+        _status(msgset, domain, name),
+    )
 
 
 def sort_messages(rows: Iterable[Row]) -> List[Row]:
@@ -252,8 +260,9 @@ def render(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def build(shared: Path) -> Dict[Path, str]:
     """Return {output path: content} for every generated file."""
-    messages = sort_messages(_merge([*message_rows(shared), *extracted_message_rows()],
-                                    corrected_message_rows()))
+    messages = sort_messages(
+        _merge([*message_rows(shared), *extracted_message_rows()], corrected_message_rows())
+    )
     a_header, a_rows = anchor_rows(shared)
     return {
         DATA / "messages.tsv": render(MESSAGES_HEADER, messages),
@@ -263,8 +272,12 @@ def build(shared: Path) -> Dict[Path, str]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT / "tools" / "sources" / "reference",
-                        help="directory holding strerror.tsv, gai.tsv, windows.tsv, anchors.tsv")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=ROOT / "tools" / "sources" / "reference",
+        help="directory holding strerror.tsv, gai.tsv, windows.tsv, anchors.tsv",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed files differ")
     args = parser.parse_args(argv)
     try:

@@ -25,8 +25,15 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRAC
 class Retry(_Retry):
     """urllib3's ``Retry``, asking connerr whether an error may be retried at all."""
 
-    def increment(self, method: Optional[str] = None, url: Optional[str] = None, response: Any = None,
-                  error: Optional[Exception] = None, _pool: Any = None, _stacktrace: Any = None) -> Retry:
+    def increment(
+        self,
+        method: Optional[str] = None,
+        url: Optional[str] = None,
+        response: Any = None,
+        error: Optional[Exception] = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
         if error is not None:
             # idempotent by the method itself (RFC 9110), whatever allowed_methods widens
             verb = (method or "GET").upper()

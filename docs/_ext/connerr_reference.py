@@ -1,8 +1,10 @@
 """Sphinx extension: write the reference pages from connerr's data when the build starts.
 
 On ``builder-inited`` it (re)writes ``docs/reference/`` (gitignored): an index, one page per
-platform (every code with number, message, exception, ``.errno`` and kind), one page per kind, the
-cause notes, plus fragments that other pages include (``_anchors.md``, ``_api_more.md``). Files are
+platform (its network codes first, then the others, per domain: number, message, the exception
+Python raises and the kind), one page per kind, the cause notes, plus fragments that other pages
+include (``_anchors.md``, ``_kinds.md``). The code tables carry the class ``connerr-codes``, which
+``docs/_static/connerr.css`` lets wrap at desktop widths and stack into blocks on a phone. Files are
 only rewritten when their content changes, so incremental builds stay incremental. The pages are
 generated from the installed ``connerr`` package, so the docs cannot drift from the data.
 """
@@ -40,28 +42,78 @@ def _kind_ref(kind: str) -> str:
     return f"{{ref}}`{kind} <{_label('kind', kind)}>`"
 
 
+def _codes_table(header: Sequence[str], rows: Iterable[Sequence[object]], kind: str) -> str:
+    """A reference table that wraps its long cells, and stacks its rows on a phone (connerr.css)."""
+    return f"```{{table}}\n:class: connerr-codes connerr-{kind}\n\n" + _table(header, rows) + "```\n"
+
+
+def _python_cell(number: int, entry: Any) -> str:
+    """What Python raises: the class, and ``.errno`` where it differs from the header's number."""
+    text = _cell(entry.exception)
+    if entry.python_errno is not None and entry.python_errno != number:
+        text += f" (errno {entry.python_errno})"
+    return text
+
+
+DOMAIN_TITLES = {
+    "errno": "errno",
+    "eai": "getaddrinfo (`EAI_*`)",
+    "winsock": "Winsock (`WSA*`)",
+    "win32": "Win32 (`ERROR_*`)",
+}
+
+
 def platform_page(tag: str) -> str:
     from connerr import reference
     from connerr.notes import names
+    from connerr.taxonomy import Kind
 
     noted = set(names())
-    records = sorted(reference.records(platform=tag),
-                     key=lambda r: (r.domain, r.platforms[tag].number, r.name))
-    rows = []
-    for r in records:
-        e = r.platforms[tag]
-        name = f"{{ref}}`{r.name} <{_label('notes', r.name)}>`" if r.name in noted else _cell(r.name)
-        rows.append((name, r.domain, e.number, _cell(e.message), _cell(e.exception),
-                     _cell(e.python_errno), _kind_ref(r.kind)))
-    by_domain: Dict[str, int] = {}
-    for r in records:
-        by_domain[r.domain] = by_domain.get(r.domain, 0) + 1
-    counts = ", ".join(f"{n} {d}" for d, n in sorted(by_domain.items()))
-    return (HEADER + f"({_label('platform', tag)})=\n\n# Platform `{tag}`\n\n"
-            f"Every code connerr knows on `{tag}`: {len(records)} ({counts}). *number* is what the "
-            "platform's own header defines, *errno* what `OSError.errno` shows in Python, "
-            "*exception* the class CPython raises. Names with cause notes link to them.\n\n"
-            + _table(("name", "domain", "number", "message", "exception", "errno", "kind"), rows))
+    records = sorted(
+        reference.records(platform=tag), key=lambda r: (r.domain, r.platforms[tag].number, r.name)
+    )
+    network = [r for r in records if Kind(r.kind).network]
+    other = [r for r in records if not Kind(r.kind).network]
+
+    def rows(group: Sequence[Any]) -> List[Tuple[str, ...]]:
+        out = []
+        for r in group:
+            e = r.platforms[tag]
+            name = f"{{ref}}`{r.name} <{_label('notes', r.name)}>`" if r.name in noted else _cell(r.name)
+            out.append((name, str(e.number), _cell(e.message), _python_cell(e.number, e), _kind_ref(r.kind)))
+        return out
+
+    def sections(group: Sequence[Any], level: str) -> str:
+        parts = []
+        for domain, title in DOMAIN_TITLES.items():
+            mine = [r for r in group if r.domain == domain]
+            if mine:
+                parts.append(
+                    f"{level} {title}\n\n"
+                    + _codes_table(
+                        ("name", "number", "message", "Python raises", "kind"), rows(mine), "platform"
+                    )
+                )
+        return "\n".join(parts)
+
+    def counts(group: Sequence[Any]) -> str:
+        by_domain: Dict[str, int] = {}
+        for r in group:
+            by_domain[r.domain] = by_domain.get(r.domain, 0) + 1
+        return ", ".join(f"{by_domain[d]} {d}" for d in DOMAIN_TITLES if d in by_domain)
+
+    return (
+        HEADER + f"({_label('platform', tag)})=\n\n# Platform `{tag}`\n\n"
+        f"The codes connerr knows on `{tag}`: {len(network)} network errors ({counts(network)}) "
+        f"first, then {len(other)} other codes ({counts(other)}) that a network call can also "
+        "return (a bad argument, no memory, too many open files) or that have nothing to do "
+        "with the network. *number* is what the platform's own header defines; *Python raises* "
+        "is the exception class CPython raises for it, with `OSError.errno` where that differs "
+        "from the number; *kind* is connerr's {doc}`kind <../taxonomy>`. Names with cause notes "
+        "link to them.\n\n"
+        f"## Network errors\n\n{sections(network, '###')}\n"
+        f"## Other codes\n\n{sections(other, '###')}"
+    )
 
 
 def _numbers(record: Any) -> str:
@@ -76,10 +128,15 @@ def kind_page(kind: str, meaning: str) -> str:
 
     records = reference.by_kind(kind)
     rows = [(_cell(r.name), r.domain, _cell(_numbers(r)), _cell(r.reason)) for r in records]
-    body = _table(("name", "domain", "numbers (platforms)", "why this kind"), rows) if rows else (
-        "No OS code has this kind: it is reported for library exceptions (TLS, HTTP).\n")
-    return (HEADER + f"({_label('kind', kind)})=\n\n# Kind `{kind}`\n\n{meaning}\n\n"
-            f"{len(records)} codes.\n\n" + body)
+    body = (
+        _codes_table(("name", "domain", "numbers (platforms)", "why this kind"), rows, "kind")
+        if rows
+        else ("No OS code has this kind: it is reported for library exceptions (TLS, HTTP).\n")
+    )
+    return (
+        HEADER + f"({_label('kind', kind)})=\n\n# Kind `{kind}`\n\n{meaning}\n\n"
+        f"{len(records)} codes.\n\n" + body
+    )
 
 
 def _kinds() -> List[Tuple[str, str]]:
@@ -92,10 +149,21 @@ def kinds_fragment() -> str:
     """The kind table (``connerr.Kind``) as the taxonomy page shows it."""
     from connerr.taxonomy import Kind
 
-    rows = [(_kind_ref(k.value), k.side, k.phase, k.retry, "yes" if k.network else "no",
-             f"`{k.class_name}` ({_cell(k.builtin)})", _cell(k.meaning)) for k in Kind]
-    return HEADER + _table(("kind", "side", "phase", "retry", "network", "class (also derives from)",
-                            "meaning"), rows)
+    rows = [
+        (
+            _kind_ref(k.value),
+            k.side,
+            k.phase,
+            k.retry,
+            "yes" if k.network else "no",
+            f"`{k.class_name}` ({_cell(k.builtin)})",
+            _cell(k.meaning),
+        )
+        for k in Kind
+    ]
+    return HEADER + _table(
+        ("kind", "side", "phase", "retry", "network", "class (also derives from)", "meaning"), rows
+    )
 
 
 def platforms_page() -> str:
@@ -115,14 +183,24 @@ def platforms_page() -> str:
             detect += ", not CPU " + "/".join(f"{a}*" for a in p.other_arches)
         texts = ", ".join(p.message_sets) or "(none sourced)"
         numbers = f"`{p.zig_target}` headers" if p.zig_target else f"`tools/sources/{p.tag}.tsv`"
-        rows.append((f"{{ref}}`{p.tag} <{_label('platform', p.tag)}>`", p.family or "-", _cell(detect),
-                     f"{numbers} ({p.data_libc})", _cell(texts), p.eai))
-    return (HEADER + "(reference-platforms)=\n\n# Platforms\n\n"
-            "The platform registry, `connerr.platforms.REGISTRY`: how each tag is recognised at run "
-            "time, its note family, where its numbers come from (the zig target whose headers "
-            "`tools/gen_codes.py` reads), which message tables give its texts, and how its "
-            "getaddrinfo codes are numbered.\n\n"
-            + _table(("tag", "notes", "detected by", "numbers from", "messages from", "EAI codes"), rows))
+        rows.append(
+            (
+                f"{{ref}}`{p.tag} <{_label('platform', p.tag)}>`",
+                p.family or "-",
+                _cell(detect),
+                f"{numbers} ({p.data_libc})",
+                _cell(texts),
+                p.eai,
+            )
+        )
+    return (
+        HEADER + "(reference-platforms)=\n\n# Platforms\n\n"
+        "The platform registry, `connerr.platforms.REGISTRY`: how each tag is recognised at run "
+        "time, its note family, where its numbers come from (the zig target whose headers "
+        "`tools/gen_codes.py` reads), which message tables give its texts, and how its "
+        "getaddrinfo codes are numbered.\n\n"
+        + _table(("tag", "notes", "detected by", "numbers from", "messages from", "EAI codes"), rows)
+    )
 
 
 def _source_link(source: str) -> str:
@@ -147,12 +225,15 @@ def notes_page() -> str:
     from connerr.notes import SECTIONS, names, notes_for
     from connerr.platforms import FAMILIES
 
-    out = [HEADER, "(reference-notes)=\n\n# Cause notes\n\n",
-           "What produces each code on each platform family, what it does not mean, how to tell "
-           "causes apart and what to do. Every note names its source and was checked against it "
-           "(the date and verdict are in `connerr/data/notes.tsv`); text in double quotes is quoted "
-           "verbatim. *(unverified)* marks field reports that no primary source states outright, "
-           "*(reasoning)* connerr's own inference from the cited facts.\n\n"]
+    out = [
+        HEADER,
+        "(reference-notes)=\n\n# Cause notes\n\n",
+        "What produces each code on each platform family, what it does not mean, how to tell "
+        "causes apart and what to do. Every note names its source and was checked against it "
+        "(the date and verdict are in `connerr/data/notes.tsv`); text in double quotes is quoted "
+        "verbatim. *(unverified)* marks field reports that no primary source states outright, "
+        "*(reasoning)* connerr's own inference from the cited facts.\n\n",
+    ]
     for name in names():
         out.append(f"({_label('notes', name)})=\n## `{name}`\n\n")
         found = notes_for(name)
@@ -163,8 +244,10 @@ def notes_page() -> str:
             out.append(f"**{family}**\n\n")
             for n in sorted(mine, key=lambda n: SECTIONS.index(n.section)):
                 flag = f" *({n.status})*" if n.status != "verified" else ""
-                out.append(f"- *{n.section.replace('_', ' ')}*: {_cell(n.text)} "
-                           f"\\[{'; '.join(_source_link(x) for x in n.sources)}\\]{flag}\n")
+                out.append(
+                    f"- *{n.section.replace('_', ' ')}*: {_cell(n.text)} "
+                    f"\\[{'; '.join(_source_link(x) for x in n.sources)}\\]{flag}\n"
+                )
             out.append("\n")
     return "".join(out)
 
@@ -177,20 +260,34 @@ def anchors_fragment() -> str:
         a = r.anchors
         if a is None:
             continue
-        rows.append((_cell(r.name), r.domain, _kind_ref(r.kind), _cell(a.libuv), _cell(a.rust),
-                     _cell(a.go), _cell(a.msvc_stl), _cell(a.boost), _cell(a.cpython)))
-    return HEADER + _table(("code", "domain", "connerr", "libuv", "Rust ErrorKind", "Go",
-                            "MSVC STL", "Boost", "CPython"), rows)
+        rows.append(
+            (
+                _cell(r.name),
+                r.domain,
+                _kind_ref(r.kind),
+                _cell(a.libuv),
+                _cell(a.rust),
+                _cell(a.go),
+                _cell(a.msvc_stl),
+                _cell(a.boost),
+                _cell(a.cpython),
+            )
+        )
+    return HEADER + _table(
+        ("code", "domain", "connerr", "libuv", "Rust ErrorKind", "Go", "MSVC STL", "Boost", "CPython"), rows
+    )
 
 
 def index_page(platforms: Sequence[str], kinds: Sequence[Tuple[str, str]]) -> str:
     plat = "\n".join(f"platform-{t}" for t in platforms)
     kind = "\n".join(f"kind-{k}" for k, _ in kinds)
-    return (HEADER + "(reference-index)=\n\n# Reference tables\n\n"
-            "Generated from `connerr/data/` when the documentation is built.\n\n"
-            f"```{{toctree}}\n:caption: Platforms\n:maxdepth: 1\n\nplatforms\n{plat}\n```\n\n"
-            f"```{{toctree}}\n:caption: Kinds\n:maxdepth: 1\n\n{kind}\n```\n\n"
-            "```{toctree}\n:caption: Notes\n:maxdepth: 1\n\nnotes\n```\n")
+    return (
+        HEADER + "(reference-index)=\n\n# Reference tables\n\n"
+        "Generated from `connerr/data/` when the documentation is built.\n\n"
+        f"```{{toctree}}\n:caption: Platforms\n:maxdepth: 1\n\nplatforms\n{plat}\n```\n\n"
+        f"```{{toctree}}\n:caption: Kinds\n:maxdepth: 1\n\n{kind}\n```\n\n"
+        "```{toctree}\n:caption: Notes\n:maxdepth: 1\n\nnotes\n```\n"
+    )
 
 
 def pages() -> Dict[str, str]:
@@ -198,9 +295,13 @@ def pages() -> Dict[str, str]:
     from connerr.platforms import PLATFORMS
 
     kinds = _kinds()
-    out = {"index.md": index_page(PLATFORMS, kinds), "notes.md": notes_page(),
-           "platforms.md": platforms_page(),
-           "_anchors.md": anchors_fragment(), "_kinds.md": kinds_fragment()}
+    out = {
+        "index.md": index_page(PLATFORMS, kinds),
+        "notes.md": notes_page(),
+        "platforms.md": platforms_page(),
+        "_anchors.md": anchors_fragment(),
+        "_kinds.md": kinds_fragment(),
+    }
     for tag in PLATFORMS:
         out[f"platform-{tag}.md"] = platform_page(tag)
     for kind, meaning in kinds:

@@ -42,8 +42,10 @@ check(native.current_platform() == TAG, f"current_platform() is {native.current_
 
 for number, name in sorted(errno.errorcode.items()):
     _record, entry = row("errno", name)
-    check(entry is not None and entry.number == number,
-          f"errno.{name} = {number}, data {entry and entry.number}")
+    check(
+        entry is not None and entry.number == number,
+        f"errno.{name} = {number}, data {entry and entry.number}",
+    )
     if entry is not None:
         text = os.strerror(number)
         check(entry.message == text, f"os.strerror({number}) = {text!r}, data {entry.message!r}")
@@ -51,8 +53,9 @@ for number, name in sorted(errno.errorcode.items()):
 for name in sorted(n for n in dir(socket) if n.startswith("EAI_")):
     _record, entry = row("eai", name)
     value = getattr(socket, name)
-    check(entry is not None and entry.number == value,
-          f"socket.{name} = {value}, data {entry and entry.number}")
+    check(
+        entry is not None and entry.number == value, f"socket.{name} = {value}, data {entry and entry.number}"
+    )
 
 network = 0
 for number, name in sorted(errno.errorcode.items()):
@@ -62,10 +65,12 @@ for number, name in sorted(errno.errorcode.items()):
     network += 1
     diagnosis = connerr.normalize(OSError(number, os.strerror(number)))
     primary = reference.resolve("errno", number, TAG)
-    check((diagnosis.platform, diagnosis.number, diagnosis.kind.value, diagnosis.name)
-          == (TAG, number, record.kind, primary[0] if primary else None),
-          f"normalize(OSError({number})) = {diagnosis.platform} {diagnosis.name} {diagnosis.number} "
-          f"{diagnosis.kind.value}")
+    check(
+        (diagnosis.platform, diagnosis.number, diagnosis.kind.value, diagnosis.name)
+        == (TAG, number, record.kind, primary[0] if primary else None),
+        f"normalize(OSError({number})) = {diagnosis.platform} {diagnosis.name} {diagnosis.number} "
+        f"{diagnosis.kind.value}",
+    )
 check(network >= 15, f"only {network} network codes")
 
 print(f"{passed} passed, {failed} failed")
