@@ -185,6 +185,35 @@ FIELD_NAMES: Tuple[str, ...] = Diagnosis.__match_args__
 _SHOWN: Tuple[str, ...] = tuple(name for name in FIELD_NAMES if name not in _HIDDEN)
 
 
+class Deferred:
+    """The diagnosis of an error :func:`connerr.translate` re-raised, worked out when first asked
+    for: most translated errors are caught by their class and never normalized."""
+
+    __slots__ = ("original", "platform")
+
+    #: :func:`connerr.normalize`, set by its module
+    normalize: ClassVar[Callable[[BaseException, Optional[str]], Diagnosis]]
+
+    def __init__(self, original: BaseException, platform: Optional[str]) -> None:
+        self.original = original
+        self.platform = platform
+
+    def resolve(self) -> Diagnosis:
+        return Deferred.normalize(self.original, self.platform)
+
+    def __reduce__(self) -> Tuple[Callable[..., Diagnosis], Tuple[Any, ...]]:
+        return self.resolve().__reduce__()  # pickled as the diagnosis it stands for
+
+
+def stored_diagnosis(exc: BaseException) -> Optional[Diagnosis]:
+    """The diagnosis :func:`connerr.translate` (or ``from_diagnosis``) attached to ``exc``, if any."""
+    values = getattr(exc, "__dict__", None)
+    stored = values.get("_diagnosis") if isinstance(values, dict) else None
+    if isinstance(stored, Deferred):
+        stored = values["_diagnosis"] = stored.resolve()  # type: ignore[index]
+    return stored if isinstance(stored, Diagnosis) else None
+
+
 def _frozen(name: str) -> NoReturn:
     from dataclasses import FrozenInstanceError
 

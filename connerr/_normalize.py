@@ -25,7 +25,7 @@ import builtins
 import sys
 
 from connerr import _fastindex, platforms
-from connerr._diagnosis import EVIDENCE, FIELD_NAMES, Diagnosis, type_name
+from connerr._diagnosis import EVIDENCE, FIELD_NAMES, Deferred, Diagnosis, stored_diagnosis, type_name
 from connerr._fastindex import runtime_code
 from connerr._namedtuple import NamedTuple
 from connerr._rules import (
@@ -441,8 +441,8 @@ def _walk(exc: BaseException, walker: _Walker) -> None:
 
 
 def _diagnose(exc: BaseException, platform: Optional[str], exhaustive: bool = False) -> Diagnosis:
-    stored = exc.__dict__.get("_diagnosis") if hasattr(exc, "__dict__") else None
-    if isinstance(stored, Diagnosis):
+    stored = stored_diagnosis(exc)
+    if stored is not None:
         return stored
     walker = _Walker(platform, exhaustive)
     _walk(exc, walker)
@@ -498,7 +498,8 @@ _PLAIN_TEXT = 256
 _PLAIN_FIELDS = tuple(name for name in FIELD_NAMES if name not in ("original", "source", "library"))
 
 
-_BUILTIN_OSERRORS = frozenset(
+#: the classes :func:`plain_key` accepts: the builtin OSError classes
+PLAIN_CLASSES = frozenset(
     c for c in vars(builtins).values() if isinstance(c, type) and issubclass(c, OSError)
 )
 
@@ -509,14 +510,14 @@ def plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any
     message of at most :data:`_PLAIN_TEXT` characters (the cache is bounded in bytes), else None."""
     cls = type(exc)
     if (
-        cls not in _BUILTIN_OSERRORS
+        cls not in PLAIN_CLASSES
         or len(exc.args) != 2
         or exc.__cause__ is not None
         or exc.__context__ is not None
         or exc.__dict__
     ):
         return None
-    error: OSError = exc  # type: ignore[assignment]  # its class is one of _BUILTIN_OSERRORS
+    error: OSError = exc  # type: ignore[assignment]  # its class is one of PLAIN_CLASSES
     number, text = error.errno, error.strerror
     if (
         type(number) is not int
@@ -526,21 +527,6 @@ def plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any
     ):
         return None
     return cls, number, text, platform
-
-
-def known_plain(exc: BaseException, key: Tuple[Any, ...]) -> Optional[Diagnosis]:
-    """The answer for ``exc`` if one for its :func:`plain_key` ``key`` is cached, else None."""
-    known = _PLAIN.get(key)
-    if known is None:
-        return None
-    # a copy of a checked answer: fill the frozen class's __dict__ directly (no __init__: 5x cheaper)
-    copy = _new(Diagnosis)
-    values = copy.__dict__
-    values.update(known)
-    values["original"] = values["source"] = exc
-    # the library is the traceback's (where this exception was raised), never cached
-    values["library"] = library_in_traceback(exc) if exc.__traceback__ is not None else None
-    return copy
 
 
 _new = object.__new__
@@ -559,10 +545,16 @@ def normalize(exc: BaseException, platform: Optional[str] = None) -> Diagnosis:
         )
     try:
         key = plain_key(exc, platform)
-        if key is not None:
-            copy = known_plain(exc, key)
-            if copy is not None:
-                return copy
+        known = _PLAIN.get(key) if key is not None else None
+        if known is not None:
+            # a copy of a checked answer: fill the frozen class's __dict__ directly (no __init__: 5x
+            # cheaper); the library is the traceback's (where this exception was raised), never cached
+            copy = _new(Diagnosis)
+            values = copy.__dict__
+            values.update(known)
+            values["original"] = values["source"] = exc
+            values["library"] = library_in_traceback(exc) if exc.__traceback__ is not None else None
+            return copy
         diagnosis = _diagnose(exc, platform)
         if key is not None and diagnosis.source is exc:
             if len(_PLAIN) >= _PLAIN_LIMIT:
@@ -591,3 +583,6 @@ def _type_name_or_unknown(exc: BaseException) -> str:
         return type_name(exc)
     except Exception:
         return "?"
+
+
+Deferred.normalize = normalize  # a Deferred is made by translate(), which imports this module

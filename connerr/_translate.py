@@ -50,8 +50,8 @@ from typing import (
     overload,
 )
 
-from connerr._diagnosis import Diagnosis
-from connerr._normalize import known_plain, normalize, plain_key
+from connerr._diagnosis import Deferred, Diagnosis
+from connerr._normalize import PLAIN_CLASSES, normalize, plain_key
 from connerr._rules import is_inert, safe_attr
 from connerr.exceptions import _OSERROR_FIELDS, ConnError, blank_instance, oserror_fields, translated_class
 from connerr.taxonomy import NETWORK_KINDS
@@ -73,16 +73,18 @@ def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[Base
 
     For an exception group, a group of the same shape whose network members are translated.
     """
-    if not isinstance(exc, Exception) or isinstance(exc, ConnError) or is_inert(exc):
+    if is_inert(exc):
         return None  # a class no rule knows is never translated for what its message says
+    return _convert_live(exc, platform)
+
+
+def _convert_live(exc: BaseException, platform: Optional[str]) -> Optional[BaseException]:
+    """:func:`convert` of an exception :func:`is_inert` said no to."""
+    if not isinstance(exc, Exception) or isinstance(exc, ConnError):
+        return None
     key = plain_key(exc, platform)
-    cached = _PLAIN_CLASS.get(key, _MISSING) if key is not None else _MISSING
-    if key is not None and cached is not _MISSING:
-        if cached is None:
-            return None
-        new = _clone_plain(exc, cached)
-        new.__dict__["_diagnosis"] = known_plain(exc, key) or normalize(exc, platform)
-        return new
+    if key is not None and key in _PLAIN_CLASS:
+        return _known_plain_translation(exc, key)
     if _is_group(exc):
         return _convert_group(exc, platform)
     diagnosis = normalize(exc, platform)
@@ -97,6 +99,16 @@ def convert(exc: BaseException, platform: Optional[str] = None) -> Optional[Base
     if cloned is not None:
         cloned.__dict__["_diagnosis"] = diagnosis
     return cloned
+
+
+def _known_plain_translation(exc: BaseException, key: Tuple[Any, ...]) -> Optional[ConnError]:
+    """:func:`convert` of a plain builtin OSError whose :func:`plain_key` is in :data:`_PLAIN_CLASS`."""
+    cls = _PLAIN_CLASS[key]
+    if cls is None:
+        return None
+    new = _clone_plain(exc, cls)
+    new.__dict__["_diagnosis"] = Deferred(exc, key[-1])  # most are never asked for
+    return new
 
 
 def _network_class(exc: BaseException, diagnosis: Diagnosis) -> Optional[Type[ConnError]]:
@@ -175,9 +187,12 @@ def _convert_group(group: BaseException, platform: Optional[str]) -> Optional[Ba
 
 
 def _reraise(exc: Optional[BaseException], platform: Optional[str]) -> None:
-    if exc is None:
-        return
-    new = convert(exc, platform)
+    if exc is not None:
+        _raise_instead(exc, convert(exc, platform))
+
+
+def _raise_instead(exc: BaseException, new: Optional[BaseException]) -> None:
+    """Raise ``new`` (if any) in place of ``exc``."""
     if new is None:
         return
     try:
@@ -207,8 +222,13 @@ class Translator:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None:
-        if exc is not None and not is_inert(exc):  # the no-error path costs one test
-            _reraise(exc, self.platform)
+        if exc is None:
+            return  # the no-error path costs one test
+        key = plain_key(exc, self.platform) if type(exc) in PLAIN_CLASSES else None
+        if key is not None and key in _PLAIN_CLASS:
+            _raise_instead(exc, _known_plain_translation(exc, key))
+        elif not is_inert(exc):
+            _raise_instead(exc, _convert_live(exc, self.platform))
 
     async def __aenter__(self) -> Translator:
         return self

@@ -58,7 +58,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Tuple, Type
 
-from connerr._diagnosis import Diagnosis, type_name
+from connerr._diagnosis import Diagnosis, stored_diagnosis, type_name
 from connerr._rules import safe_attr
 from connerr.taxonomy import Kind
 
@@ -131,8 +131,8 @@ class ConnError(Exception):
     @property
     def diagnosis(self) -> Diagnosis:
         """The diagnosis this exception was raised from (one built from its class if none)."""
-        stored = self.__dict__.get("_diagnosis")
-        if isinstance(stored, Diagnosis):
+        stored = stored_diagnosis(self)
+        if stored is not None:
             return stored
         kind = type(self).kind
         number = safe_attr(self, "errno")
