@@ -14,6 +14,10 @@ Figures (the table of docs/benchmarks.md):
 * ``translate_network`` / ``translate_other``: raise and catch through ``translate()`` / without it,
   for a ConnectionResetError and for a ValueError; ``translate_noerror``: ``with translate():`` that
   does not raise / ``with contextlib.suppress(OSError):``;
+* floors (reported, not gated): the same ratios for the least a pure-Python implementation can
+  do: ``floor_normalize_cached`` looks the answer up by (class, errno, message) and returns a new
+  object holding it and the exception; ``floor_translate_other`` raises through a context manager whose
+  ``__exit__`` only returns;
 * ``first_normalize_ms``: the first ``normalize()`` after ``import connerr``; ``import_ms``: ``import
   connerr`` (cumulative ``-X importtime``).
 
@@ -54,6 +58,11 @@ GOALS: Dict[str, float] = {
     "translate_noerror": 1.0,
     "first_normalize_ms": 10.0,
     "import_ms": 3.0,
+}
+#: goal figure -> the figure measuring its pure-Python floor
+FLOORS: Dict[str, str] = {
+    "normalize_cached": "floor_normalize_cached",
+    "translate_other": "floor_translate_other",
 }
 #: the prefilter a user would write before reaching for connerr: the baseline of the log figures
 BASELINE_PATTERN = rb"Error|Exception|errno|refused|reset|timed out|timeout"
@@ -315,7 +324,62 @@ def in_process(rounds: int, number: int) -> Dict[str, Any]:
         lambda: _per_call(with_translate, number), lambda: _per_call(with_suppress, number), rounds
     )
     out["normalize_requests_us"] = _requests_chain(rounds)
+    out.update(floors(rounds, number))
     return out
+
+
+def floors(rounds: int, number: int) -> Dict[str, Any]:
+    """The least a pure-Python implementation of a figure can cost (see the module documentation)."""
+    import connerr
+
+    make = lambda: ConnectionResetError(104, "Connection reset by peer")  # noqa: E731
+    batch = [make() for _ in range(number)]
+    new = object.__new__
+    answers = {(ConnectionResetError, 104, "Connection reset by peer"): dict(vars(connerr.normalize(make())))}
+
+    class Answer:
+        pass
+
+    def least_normalize(exc: Any) -> object:
+        known = answers[type(exc), exc.errno, exc.strerror]
+        copy = new(Answer)
+        values = copy.__dict__
+        values.update(known)
+        values["original"] = values["source"] = exc
+        return copy
+
+    def least_over() -> float:
+        start = time.perf_counter()
+        for exc in batch:
+            least_normalize(exc)
+        return (time.perf_counter() - start) / len(batch)
+
+    class DoesNothing:
+        def __enter__(self) -> None:
+            pass
+
+        def __exit__(self, *exc_info: object) -> None:
+            pass
+
+    def raise_through_nothing() -> None:
+        try:
+            with DoesNothing():
+                raise ValueError(104, "x")
+        except ValueError:
+            pass
+
+    def raise_plain() -> None:
+        try:
+            raise ValueError(104, "x")
+        except ValueError:
+            pass
+
+    return {
+        "floor_normalize_cached": _interleave(least_over, lambda: _per_call(make, number), rounds),
+        "floor_translate_other": _interleave(
+            lambda: _per_call(raise_through_nothing, number), lambda: _per_call(raise_plain, number), rounds
+        ),
+    }
 
 
 def _requests_chain(rounds: int) -> Dict[str, float]:
@@ -427,7 +491,7 @@ def compare(result: Dict[str, Any], committed: Dict[str, Dict[str, float]]) -> D
 
 
 def table(result: Dict[str, Any], committed: Dict[str, Dict[str, float]]) -> str:
-    rows = [("figure", "median", "min", "goal", "met", "committed")]
+    rows = [("figure", "median", "min", "goal", "met", "committed", "pure-Python floor")]
     for name, goal in GOALS.items():
         figure = result.get(name)
         if figure is None:
@@ -441,6 +505,7 @@ def table(result: Dict[str, Any], committed: Dict[str, Dict[str, float]]) -> str
                 f"<= {goal:g}",
                 "yes" if ratio <= goal else "NO",
                 f"{committed.get(name, {}).get('median', float('nan')):.2f}",
+                f"{result[FLOORS[name]]['ratio']:.2f}" if name in FLOORS else "",
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

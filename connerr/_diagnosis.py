@@ -185,21 +185,24 @@ FIELD_NAMES: Tuple[str, ...] = Diagnosis.__match_args__
 _SHOWN: Tuple[str, ...] = tuple(name for name in FIELD_NAMES if name not in _HIDDEN)
 
 
-class Deferred:
-    """The diagnosis of an error :func:`connerr.translate` re-raised, worked out when first asked
-    for: most translated errors are caught by their class and never normalized."""
+if TYPE_CHECKING:
+    _Pair = Tuple[BaseException, Optional[str]]
+else:
+    _Pair = tuple  # typing is not imported at run time
 
-    __slots__ = ("original", "platform")
+
+class Deferred(_Pair):
+    """``(original, platform)``: the diagnosis of an error :func:`connerr.translate` re-raised,
+    worked out when first asked for (most translated errors are caught by their class and never
+    normalized). A tuple: made without a Python ``__init__``."""
+
+    __slots__ = ()
 
     #: :func:`connerr.normalize`, set by its module
     normalize: ClassVar[Callable[[BaseException, Optional[str]], Diagnosis]]
 
-    def __init__(self, original: BaseException, platform: Optional[str]) -> None:
-        self.original = original
-        self.platform = platform
-
     def resolve(self) -> Diagnosis:
-        return Deferred.normalize(self.original, self.platform)
+        return Deferred.normalize(self[0], self[1])
 
     def __reduce__(self) -> Tuple[Callable[..., Diagnosis], Tuple[Any, ...]]:
         return self.resolve().__reduce__()  # pickled as the diagnosis it stands for

@@ -169,11 +169,14 @@ def _resolve_windows(number: int) -> Optional[Tuple[str, str, str]]:
     return None
 
 
+#: kind by value: ``Kind(value)`` costs an Enum call per code read
+_KIND_BY_VALUE: Dict[str, Kind] = {kind.value: kind for kind in Kind}
+#: rank of each kind of evidence (lower: stronger)
+_RANK: Dict[str, int] = {rank: index for index, rank in enumerate(EVIDENCE)}
+
+
 def _kind(value: str) -> Kind:
-    try:
-        return Kind(value)
-    except ValueError:
-        return Kind.UNKNOWN
+    return _KIND_BY_VALUE.get(value, Kind.UNKNOWN)
 
 
 class _Walker:
@@ -202,7 +205,7 @@ class _Walker:
             self.fallback_code = code
         if kind is Kind.UNKNOWN:
             return
-        r = EVIDENCE.index(rank)
+        r = _RANK[rank]
         if self.best is None or r < self.best.rank:
             self.best = _Evidence(r, kind, node, code, note)
 
@@ -524,6 +527,7 @@ def plain_key(exc: BaseException, platform: Optional[str]) -> Optional[Tuple[Any
         or type(text) is not str
         or len(text) > _PLAIN_TEXT
         or error.filename is not None
+        or getattr(error, "winerror", None) is not None  # Windows only: set after construction
     ):
         return None
     return cls, number, text, platform

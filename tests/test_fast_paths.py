@@ -47,6 +47,8 @@ def test_translate_fast_path_equals_the_full_path(cls: Type[OSError], platform: 
     for number in sorted(errno.errorcode):
         _translate._PLAIN_CLASS.clear()
         slow = _translate.convert(cls(number, "message"), platform)
+        if slow is not None:  # a network error: the fast path knows its class from now on
+            assert len(_translate._PLAIN_CLASS) == 1, number
         fast = _translate.convert(cls(number, "message"), platform)
         assert _shape(fast) == _shape(slow), number
 
@@ -106,3 +108,12 @@ def test_the_fast_path_keeps_what_a_plain_oserror_carries_besides_errno() -> Non
 @given(exc=exception_chains(), platform=st.sampled_from([None, "linux", "windows", "darwin"]))
 def test_a_settled_walk_answers_as_the_exhaustive_one(exc: BaseException, platform: Any) -> None:
     assert normalize(exc, platform) == exhaustive_diagnosis(exc, platform)
+
+
+def test_a_winerror_set_after_construction_is_not_answered_from_the_plain_cache() -> None:
+    # Windows' OSError has a winerror field (None unless given); elsewhere setting it makes an
+    # attribute of its own: neither may be answered as the plain OSError(22) cached before
+    assert normalize(OSError(22, "Invalid argument")).kind.value != "connection_reset"
+    late = OSError(22, "Invalid argument")
+    late.winerror = 10054  # type: ignore[attr-defined]  # WSAECONNRESET
+    assert normalize(late).kind.value == "connection_reset"
