@@ -133,7 +133,17 @@ def _styled(words: List[Tuple[str, str]], color: bool) -> str:
 
 
 def dump_json(data: Any, out: Any) -> None:
-    """``data`` as the JSON every command prints: indented by :data:`JSON_INDENT`, UTF-8 as is."""
+    """``data`` as the JSON every command prints: indented by :data:`JSON_INDENT`, UTF-8 as is;
+    written in pieces of about 64 KB (a log's summary is not held twice as one string)."""
     import json
 
-    out.write(json.dumps(data, ensure_ascii=False, indent=JSON_INDENT) + "\n")
+    batch: List[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=JSON_INDENT).iterencode(data):
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            out.write("".join(batch))
+            batch, size = [], 0
+    batch.append("\n")
+    out.write("".join(batch))

@@ -359,10 +359,14 @@ class Summarizer:
         self.platform = platform
         self.scanner = Scanner()
         self.cache: Dict[Tuple[str, ...], Optional[Explanation]] = {}
+        #: the first explanation of each signature: what the cache keeps for all of its keys (the
+        #: summary shows the first anyway; memory grows with signatures, not with evidence keys)
+        self.first: Dict[Tuple[Any, ...], Explanation] = {}
         self.groups: Dict[Tuple[Any, ...], List[Any]] = {}
 
     def explain_event(self, text: str) -> Optional[Explanation]:
-        """The explanation of one event's text, or None when it is no network error."""
+        """The explanation of one event's text (the first one seen with its signature: name,
+        number, platform, kind), or None when it is no network error."""
         key = evidence_key(text)
         if not key or not _may_be_network(key):
             return None
@@ -372,7 +376,9 @@ class Summarizer:
             self.cache.clear()
         explanation = _explain.explain(text[:4000], self.platform)
         best = explanation.best
-        found = explanation if best is not None and best.kind != "unknown" else None
+        found = None
+        if best is not None and best.kind != "unknown":
+            found = self.first.setdefault(_explain.signature(explanation) or (), explanation)
         self.cache[key] = found
         return found
 

@@ -275,3 +275,15 @@ def test_table_piped_into_head_ends_quietly() -> None:
     writer, first = _piped(["table", "--all"], "import sys; sys.stdout.write(sys.stdin.readline())")
     assert first.split()[:3] == [b"name", b"domain", b"kind"]
     assert writer.returncode == 0 and writer.stderr == ""
+
+
+def test_json_is_written_in_pieces_as_json_dumps_would_write_it() -> None:
+    import io
+
+    from connerr._cli_common import JSON_INDENT, dump_json
+
+    data = {"schema": "x/1", "rows": [{"text": f"é {i}", "n": [i, None, True]} for i in range(5000)]}
+    out = io.StringIO()
+    dump_json(data, out)
+    assert len(out.getvalue()) > 1 << 17  # several pieces
+    assert out.getvalue() == json.dumps(data, ensure_ascii=False, indent=JSON_INDENT) + "\n"

@@ -59,6 +59,15 @@ def hard_log() -> Tuple[str, List[Tuple[int, str]]]:
     return make_log(1.0, seed=5, rate=0.02, hard=0.5)
 
 
+def test_a_summary_keeps_one_explanation_per_signature(hard_log: Tuple[str, List[Tuple[int, str]]]) -> None:
+    # memory grows with the kinds of error a log has, not with its evidence keys
+    summarizer = _logscan.Summarizer()
+    summarizer.feed(hard_log[0].encode(), final=True)
+    kept = {id(found) for found in summarizer.cache.values() if found is not None}
+    assert len(summarizer.cache) > len(summarizer.groups) == len(kept)
+    assert {id(group[0]) for group in summarizer.groups.values()} == kept
+
+
 # -- the prefilter --------------------------------------------------------------------------------
 
 
