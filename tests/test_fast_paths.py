@@ -1,11 +1,12 @@
-"""The fast paths answer exactly what the full paths answer: translate() of a plain builtin OSError
+"""The fast paths answer exactly what the full paths answer, for every code on every platform:
+normalize() and translate() of a plain builtin OSError
 (its class cached per class, errno, message and platform) for every errno of this machine and every
 builtin OSError class, and the inert-class exit for exceptions no rule knows."""
 
 from __future__ import annotations
 
 import errno
-from typing import Any, Tuple, Type
+from typing import Any, List, Tuple, Type
 
 import pytest
 from _support import exhaustive_diagnosis
@@ -117,3 +118,43 @@ def test_a_winerror_set_after_construction_is_not_answered_from_the_plain_cache(
     late = OSError(22, "Invalid argument")
     late.winerror = 10054  # type: ignore[attr-defined]  # WSAECONNRESET
     assert normalize(late).kind.value == "connection_reset"
+
+
+def _every_code() -> List[Tuple[str, int, str]]:
+    """(platform, number, message) of every errno code on every platform, plus Windows' Winsock and
+    Win32 codes as the errno a Windows OSError carries."""
+    from connerr import platforms, reference
+
+    out = []
+    for row in platforms.REGISTRY:
+        for record in reference.records(platform=row.tag, domain="errno"):
+            entry = record.platforms[row.tag]
+            out.append((row.tag, entry.python_errno, entry.message or record.name))
+    for domain in ("winsock", "win32"):
+        for record in reference.records(platform="windows", domain=domain):
+            entry = record.platforms["windows"]
+            out.append(("windows", entry.number, entry.message or record.name))
+    return out
+
+
+def test_the_plain_cache_answers_as_the_exhaustive_walk_for_every_code_on_every_platform() -> None:
+    from connerr import _normalize
+
+    codes = _every_code()
+    assert len({platform for platform, _, _ in codes}) == 21 and len(codes) > 2500
+    for platform, number, message in codes:
+        _normalize._PLAIN.clear()
+        cold = normalize(OSError(number, message), platform)
+        exc = OSError(number, message)  # the builtin subclass CPython maps this number to here
+        warm = normalize(exc, platform)
+        assert _normalize._PLAIN, (platform, number)  # warm came from the cache
+        assert warm == cold == exhaustive_diagnosis(exc, platform), (platform, number)
+        assert warm.original is exc and warm.source is exc
+
+
+def test_the_translate_fast_path_equals_the_full_path_for_every_code_on_every_platform() -> None:
+    for platform, number, message in _every_code():
+        _translate._PLAIN_CLASS.clear()
+        slow = _translate.convert(OSError(number, message), platform)
+        fast = _translate.convert(OSError(number, message), platform)
+        assert _shape(fast) == _shape(slow), (platform, number)
