@@ -1,7 +1,7 @@
-"""The fast paths answer exactly what the full paths answer, for every code on every platform:
-normalize() and translate() of a plain builtin OSError
-(its class cached per class, errno, message and platform) for every errno of this machine and every
-builtin OSError class, and the inert-class exit for exceptions no rule knows."""
+"""The fast paths answer exactly what the full paths answer: normalize() and translate() of a plain
+builtin OSError (cached per class, errno, message and platform) for every code on every platform and
+every builtin OSError class of this machine's errnos, a translated error's deferred diagnosis, and the
+inert-class exit for exceptions no rule knows."""
 
 from __future__ import annotations
 
