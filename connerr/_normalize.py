@@ -437,9 +437,11 @@ def _walk(exc: BaseException, walker: _Walker) -> None:
         node = stack.pop()
         count += 1
         walker.visit(node)
-        children = [c for c in inner_exceptions(node) if id(c) not in seen]
-        for child in children:
-            seen.add(id(child))
+        children = []
+        for child in inner_exceptions(node):
+            if id(child) not in seen:
+                seen.add(id(child))
+                children.append(child)
         stack.extend(reversed(children))
 
 

@@ -21,7 +21,7 @@ from connerr.taxonomy import Kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # not at run time: explain reads this table, and importing typing costs its start-up
-    from typing import Callable, Dict, Hashable, Iterator, List, Optional, Tuple, TypeVar
+    from typing import Callable, Dict, Hashable, List, Optional, Tuple, TypeVar
 
     _K = TypeVar("_K", bound=Hashable)
     _V = TypeVar("_V")
@@ -718,6 +718,9 @@ class _ClassFacts(NamedTuple):
     inner_attrs: Tuple[str, ...]
     #: no OSError, no exception group, no rule of any kind for the class or a base (see is_inert)
     inert: bool
+    #: an exception group by its name (``ExceptionGroup``, ``BaseExceptionGroup``, trio's...): its
+    #: ``exceptions`` are members
+    group: bool
 
 
 _FACTS: Dict[type, _ClassFacts] = {}
@@ -746,7 +749,8 @@ def _class_facts(cls: type) -> _ClassFacts:
     inert = (
         not issubclass(cls, OSError) and rule is None and not phrase_library and not hasattr(cls, "derive")
     )
-    return _ClassFacts(rule, tuple(text_rules), defined, inert)
+    group = "ExceptionGroup" in getattr(cls, "__name__", "")
+    return _ClassFacts(rule, tuple(text_rules), defined, inert, group)
 
 
 def is_inert(exc: BaseException) -> bool:
@@ -846,6 +850,7 @@ _INNER_ATTRS = (
     "value",
     "real_error",
 )
+_INNER_ATTR_RANK: Dict[str, int] = {name: rank for rank, name in enumerate(_INNER_ATTRS)}
 
 
 def safe_attr(obj: object, name: str) -> object:
@@ -856,33 +861,42 @@ def safe_attr(obj: object, name: str) -> object:
         return None
 
 
-def inner_exceptions(exc: BaseException) -> Iterator[BaseException]:
+def inner_exceptions(exc: BaseException) -> List[BaseException]:
     """Exceptions ``exc`` wraps, most direct first: library attributes, args, group members,
     ``__cause__``, then ``__context__`` -- even when ``raise ... from None`` hid it from the
     traceback: anyio hides the SSLEOFError of a cut handshake that way."""
-    found: List[object] = []
+    # plain loops, no comprehensions: this runs for every exception of every chain normalized
+    facts = _FACTS.get(type(exc)) or _facts(type(exc))
+    names = facts.inner_attrs
     own = getattr(exc, "__dict__", None)
-    names = _facts(type(exc)).inner_attrs
-    if own:
-        names += tuple(name for name in _INNER_ATTRS if name in own and name not in names)
+    if own:  # attributes of its own, in the order of _INNER_ATTRS
+        extra = []
+        for name in own:
+            if name in _INNER_ATTR_RANK and name not in names:
+                extra.append(name)
+        if extra:
+            names += tuple(sorted(extra, key=_INNER_ATTR_RANK.__getitem__))
+    found: List[object] = []
     for name in names:
         value = safe_attr(exc, name)
         if isinstance(value, dict):
-            found.extend(list(value.values())[:8])
-        elif isinstance(value, (list, tuple)):
-            found.extend(value[:8])
+            value = list(value.values())
+        if isinstance(value, (list, tuple)):
+            for item in value[:8]:  # a Twisted Failure (.reasons: several) holds it in .value
+                found.append(safe_attr(item, "value") if type(item).__name__ == "Failure" else item)
         else:
-            found.append(value)
-    # a Twisted Failure holds the exception in .value
-    found = [safe_attr(item, "value") if type(item).__name__ == "Failure" else item for item in found]
+            found.append(safe_attr(value, "value") if type(value).__name__ == "Failure" else value)
     args = safe_attr(exc, "args")
     if isinstance(args, tuple):
         found.extend(args[:8])
-    members = safe_attr(exc, "exceptions")
-    if isinstance(members, tuple) and "ExceptionGroup" in type(exc).__name__:
-        found.extend(members[:32])
+    if facts.group:
+        members = safe_attr(exc, "exceptions")
+        if isinstance(members, tuple):
+            found.extend(members[:32])
     found.append(safe_attr(exc, "__cause__"))
     found.append(safe_attr(exc, "__context__"))
+    inner: List[BaseException] = []
     for item in found:
         if isinstance(item, BaseException) and item is not exc:
-            yield item
+            inner.append(item)
+    return inner

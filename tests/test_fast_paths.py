@@ -158,3 +158,23 @@ def test_the_translate_fast_path_equals_the_full_path_for_every_code_on_every_pl
         slow = _translate.convert(OSError(number, message), platform)
         fast = _translate.convert(OSError(number, message), platform)
         assert _shape(fast) == _shape(slow), (platform, number)
+
+
+def test_the_walk_visits_each_exception_once() -> None:
+    # requests' ConnectionError holds urllib3's MaxRetryError in args[0] and as __context__; each
+    # wrapper down the chain does the same: visiting each holder's copies again doubled the work
+    from connerr import _normalize
+
+    class Counting(_normalize._Walker):
+        def visit(self, node: BaseException) -> None:
+            visits.append(id(node))
+            super().visit(node)
+
+    inner = ConnectionRefusedError(111, "Connection refused")
+    middle = RuntimeError(inner)
+    middle.__context__ = inner
+    outer = ValueError(middle, middle)
+    outer.__context__ = middle
+    visits: List[int] = []
+    _normalize._walk(outer, Counting(None))
+    assert sorted(visits) == sorted({id(outer), id(middle), id(inner)})
