@@ -107,28 +107,49 @@ class Prefilter:
     def backend(self) -> str:
         return "c" if self._lib is not None else "python"
 
-    def lines(self, buf: bytes) -> List[int]:
-        """Offsets of the starts of the lines of ``buf`` with a literal, in order."""
+    def lines(self, buf: bytes) -> List[Tuple[int, int]]:
+        """(offset, number) of the start of each line of ``buf`` with a literal, in order; a line's
+        number is the count of newlines before it."""
         if self._lib is not None:
-            ffi, lib, tables = self._lib
-            room = buf.count(b"\n") + 1
-            out = ffi.new("size_t[]", room)
-            found = lib.connerr_scan_lines(ffi.from_buffer(buf), len(buf), *tables, out, room)
-            return list(ffi.unpack(out, found))
+            return self._c_lines(buf)
         assert self._regex is not None
         low = buf.lower()
         search = self._regex.search
-        starts: List[int] = []
-        pos = 0
+        found: List[Tuple[int, int]] = []
+        pos = number = counted = 0
         while True:
             m = search(low, pos)
             if m is None:
-                return starts
-            starts.append(low.rfind(b"\n", 0, m.start()) + 1)
+                return found
+            start = low.rfind(b"\n", 0, m.start()) + 1
+            number += low.count(b"\n", counted, start)
+            counted = start
+            found.append((start, number))
             end = low.find(b"\n", m.end())
             if end == -1:
-                return starts
+                return found
             pos = end + 1
+
+    def _c_lines(self, buf: bytes) -> List[Tuple[int, int]]:
+        ffi, lib, tables = self._lib
+        room = 8192
+        starts, numbers = ffi.new("size_t[]", room), ffi.new("size_t[]", room)
+        data = ffi.from_buffer(buf)
+        found: List[Tuple[int, int]] = []
+        offset = base = 0  # where this call starts, and the number of its first line
+        while True:
+            count = lib.connerr_scan_lines(data + offset, len(buf) - offset, *tables, starts, numbers, room)
+            found += zip(
+                [offset + start for start in ffi.unpack(starts, count)],
+                [base + number for number in ffi.unpack(numbers, count)],
+            )
+            if count < room:
+                return found
+            last, base = found[-1]  # full: go on after the last line reported
+            offset = buf.find(b"\n", last) + 1
+            base += 1
+            if offset == 0:
+                return found
 
 
 def window_index(words: List[bytes]) -> Tuple[List[Tuple[int, int]], bytes]:
@@ -292,16 +313,19 @@ class Scanner:
             if cut == 0 and len(buf) > MAX_LINE:
                 cut = len(buf)  # a line without end: take it in pieces
         events, done = self._events(buf[:cut], final or (cut == len(buf) and len(buf) > MAX_LINE))
-        self.lines += buf.count(b"\n", 0, done)
         if done:
             self.previous = _line_before(buf, done)[-4096:]
-        self.pending = buf[done:]
+        self._keep(buf[done:])
         if len(self.pending) > MAX_BLOCK and not final:  # an endless traceback: close it here
             more, done = self._events(self.pending, True)
             events += more
-            self.lines += self.pending.count(b"\n", 0, done)
-            self.pending = self.pending[done:]
+            self._keep(self.pending[done:])
         return events
+
+    def _keep(self, pending: bytes) -> None:
+        """Keep ``pending`` for the next feed; the lines before it are all fed but its own."""
+        self.pending = pending
+        self.lines = self.fed_newlines - pending.count(b"\n")
 
     def total_lines(self) -> int:
         """Lines fed so far, up to the last one with more than white space: the newline that ends
@@ -311,9 +335,8 @@ class Scanner:
     def _events(self, buf: bytes, final: bool) -> Tuple[List[Event], int]:
         """Events in ``buf`` (whole lines) and how much of it was used (the rest waits for more)."""
         events: List[Event] = []
-        counted, count = 0, self.lines
         consumed = 0
-        for start in self.filter.lines(buf):
+        for start, number in self.filter.lines(buf):
             if start < consumed:
                 continue
             end = _line_end(buf, start)
@@ -324,11 +347,10 @@ class Scanner:
             block = self._block(buf, end, final)
             if block is None:  # the traceback goes on past this buffer: wait for more
                 return events, start
-            last_start, last_end, texts = block
-            count += buf.count(b"\n", counted, last_start)
-            counted = last_start
+            last_start, last_end, texts = block  # the event's line: its last exception line
+            line_number = self.lines + number + buf.count(b"\n", start, last_start) + 1
             text = b"\n".join([line, *texts]).decode("utf-8", "replace")
-            events.append((count + 1, text))
+            events.append((line_number, text))
             consumed = last_end + 1
         return events, len(buf)
 

@@ -31,6 +31,7 @@ int connerr_raw_resolve(const char *host);
 size_t connerr_scan_lines(const unsigned char *buf, size_t len, const unsigned char *bitmap,
                           const unsigned int *keys, const unsigned int *index, size_t nkeys,
                           const unsigned char *literals, const unsigned int *offsets,
-                          const unsigned int *lengths, size_t *out, size_t max_out);
+                          const unsigned int *lengths, size_t *out, size_t *out_lines,
+                          size_t max_out);
 
 #endif /* CONNERR_NATIVE_H */

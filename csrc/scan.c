@@ -7,8 +7,8 @@
  * literal packed big-endian into an unsigned int (a wildcard among them expanded into each byte it
  * stands for), `index` the literal of each key; `bitmap` has bit CONNERR_HASH(key) set for each key
  * (1 << 20 bits). `offsets`/`lengths` locate each literal in `literals`. Writes the offset of the start
- * of each matching line to `out` (room for one per line is enough: a line is reported once) and
- * returns how many were written.
+ * of each matching line to `out` and its number (the newlines before it) to `out_lines` (room for one
+ * per line with four bytes is enough: a line is reported once) and returns how many were written.
  */
 #include "native.h"
 
@@ -70,14 +70,16 @@ static int literal_at(const unsigned char *buf, size_t len, size_t start, unsign
 size_t connerr_scan_lines(const unsigned char *buf, size_t len, const unsigned char *bitmap,
                           const unsigned int *keys, const unsigned int *index, size_t nkeys,
                           const unsigned char *literals, const unsigned int *offsets,
-                          const unsigned int *lengths, size_t *out, size_t max_out)
+                          const unsigned int *lengths, size_t *out, size_t *out_lines,
+                          size_t max_out)
 {
-    size_t found = 0, line_start = 0, pos = 0;
+    size_t found = 0, line_start = 0, pos = 0, line = 0;
     unsigned int window = 0, filled = 0;
     while (pos < len && found < max_out) {
         unsigned char c = buf[pos];
         unsigned int hash;
         if (c == '\n') {
+            line++;
             line_start = ++pos;
             window = filled = 0;
             continue;
@@ -89,6 +91,7 @@ size_t connerr_scan_lines(const unsigned char *buf, size_t len, const unsigned c
                 && literal_at(buf, len, pos - 3, window, keys, index, nkeys, literals, offsets,
                               lengths)) {
                 const unsigned char *newline = memchr(buf + pos, '\n', len - pos);
+                out_lines[found] = line;
                 out[found++] = line_start;
                 pos = newline ? (size_t)(newline - buf) : len;
                 continue;

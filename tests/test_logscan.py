@@ -31,8 +31,9 @@ class EveryLine(_logscan.Prefilter):
     def __init__(self) -> None:
         super().__init__([b"xxxx"], use_c=False)
 
-    def lines(self, buf: bytes) -> List[int]:
-        return [0] + [i + 1 for i, byte in enumerate(buf) if byte == 10 and i + 1 < len(buf)]
+    def lines(self, buf: bytes) -> List[Tuple[int, int]]:
+        starts = [0] + [i + 1 for i, byte in enumerate(buf) if byte == 10 and i + 1 < len(buf)]
+        return [(start, number) for number, start in enumerate(starts)]
 
 
 def _events(text: str, prefilter: _logscan.Prefilter = None, chunk: int = 1 << 20) -> List[Tuple[int, str]]:
@@ -110,6 +111,14 @@ def test_the_two_prefilters_agree_on_any_text(pieces: List[str]) -> None:
         return
     data = "".join(pieces).encode()
     assert C_FILTER.lines(data) == PY_FILTER.lines(data)
+
+
+def test_the_c_prefilter_goes_on_past_a_full_result_buffer() -> None:
+    # more matching lines than one C call reports (8192): the scan resumes after the last one
+    data = b"".join(b"ok\n" * (i % 3) + b"ConnectionResetError: [Errno 104] reset\n" for i in range(20000))
+    found = C_FILTER.lines(data)
+    assert len(found) == 20000 and found == PY_FILTER.lines(data)
+    assert found[-1][1] == data.count(b"\n") - 1
 
 
 def test_the_prefilter_drops_no_event(hard_log: Tuple[str, List[Tuple[int, str]]]) -> None:
