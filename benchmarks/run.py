@@ -255,6 +255,28 @@ def _per_call(func: Callable[[], object], number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
+def _raising(exc_type: type, through: Optional[Callable[[], Any]] = None) -> Callable[[], None]:
+    """A function raising ``exc_type(104, "x")`` (inside ``with through():`` when given) and catching it."""
+    if through is None:
+
+        def run() -> None:
+            try:
+                raise exc_type(104, "x")
+            except exc_type:
+                pass
+
+    else:
+
+        def run() -> None:
+            try:
+                with through():
+                    raise exc_type(104, "x")
+            except exc_type:
+                pass
+
+    return run
+
+
 def in_process(rounds: int, number: int) -> Dict[str, Any]:
     import contextlib
 
@@ -285,30 +307,11 @@ def in_process(rounds: int, number: int) -> Dict[str, Any]:
 
     out["normalize_uncached"] = _interleave(uncached, lambda: _per_call(make, number), rounds)
 
-    def raise_plain(exc_type: type) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                raise exc_type(104, "x")
-            except exc_type:
-                pass
-
-        return run
-
-    def raise_translated(exc_type: type) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                with translate():
-                    raise exc_type(104, "x")
-            except exc_type:
-                pass
-
-        return run
-
     for name, exc_type in (("translate_network", ConnectionResetError), ("translate_other", ValueError)):
-        raise_translated(exc_type)()
+        _raising(exc_type, translate)()
         out[name] = _interleave(
-            lambda t=exc_type: _per_call(raise_translated(t), number),
-            lambda t=exc_type: _per_call(raise_plain(t), number),
+            lambda t=exc_type: _per_call(_raising(t, translate), number),
+            lambda t=exc_type: _per_call(_raising(t), number),
             rounds,
         )
 
@@ -361,23 +364,12 @@ def floors(rounds: int, number: int) -> Dict[str, Any]:
         def __exit__(self, *exc_info: object) -> None:
             pass
 
-    def raise_through_nothing() -> None:
-        try:
-            with DoesNothing():
-                raise ValueError(104, "x")
-        except ValueError:
-            pass
-
-    def raise_plain() -> None:
-        try:
-            raise ValueError(104, "x")
-        except ValueError:
-            pass
-
     return {
         "floor_normalize_cached": _interleave(least_over, lambda: _per_call(make, number), rounds),
         "floor_translate_other": _interleave(
-            lambda: _per_call(raise_through_nothing, number), lambda: _per_call(raise_plain, number), rounds
+            lambda: _per_call(_raising(ValueError, DoesNothing), number),
+            lambda: _per_call(_raising(ValueError), number),
+            rounds,
         ),
     }
 
