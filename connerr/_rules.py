@@ -47,41 +47,16 @@ __all__ = [
     "type_rule",
 ]
 
+# fmt: off
 #: third-party packages recognised by name in a module path (vendored copies too); the outermost one
 #: names the library: ``botocore.vendored.requests`` is botocore's, ``pip._vendor.urllib3`` urllib3's
-LIBRARIES = frozenset(
-    {
-        "urllib3",
-        "requests",
-        "httpx",
-        "httpcore",
-        "aiohttp",
-        "websockets",
-        "anyio",
-        "redis",
-        "pymysql",
-        "aiomysql",
-        "psycopg2",
-        "psycopg",
-        "asyncpg",
-        "pymongo",
-        "grpc",
-        "websocket",
-        "paramiko",
-        "botocore",
-        "elasticsearch",
-        "elastic_transport",
-        "clickhouse_connect",
-        "kafka",
-        "pika",
-        "tornado",
-        "twisted",
-        "trio",
-        "pycurl",
-        "httplib2",
-        "OpenSSL",
-    }
-)
+LIBRARIES = frozenset({
+    "urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets", "anyio", "redis", "pymysql",
+    "aiomysql", "psycopg2", "psycopg", "asyncpg", "pymongo", "grpc", "websocket", "paramiko", "botocore",
+    "elasticsearch", "elastic_transport", "clickhouse_connect", "kafka", "pika", "tornado", "twisted",
+    "trio", "pycurl", "httplib2", "OpenSSL",
+})
+# fmt: on
 #: stdlib "libraries": evidence from these is as strong as a builtin type
 STDLIB = frozenset(
     {"builtins", "socket", "ssl", "http.client", "urllib.error", "asyncio", "concurrent.futures"}
@@ -183,6 +158,7 @@ _B, _S, _SSL, _HC, _UE, _AIO, _CF = (
 _U3, _RQ, _HX, _HCORE, _AH, _WS = "urllib3", "requests", "httpx", "httpcore", "aiohttp", "websockets"
 K = Kind
 
+# fmt: off
 _RULES: Tuple[TypeRule, ...] = (
     # builtins: PEP 3151 classes (Objects/exceptions.c errnomap)
     TypeRule(_B, "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect", code="ECONNREFUSED"),
@@ -203,32 +179,22 @@ _RULES: Tuple[TypeRule, ...] = (
     TypeRule(_SSL, "SSLSyscallError", K.TLS_EOF, None),
     # CPython raises SSLZeroReturnError only where EOF was not expected (recv() turns it into
     # b""), and 3.9 built with OpenSSL 3 reports a TCP FIN in the handshake that way too
-    TypeRule(_SSL, "SSLZeroReturnError", K.TLS_EOF, None, "the TLS stream ended before it was complete"),
+    TypeRule(_SSL, "SSLZeroReturnError", K.TLS_EOF, None,
+             "the TLS stream ended before it was complete"),
     TypeRule(_SSL, "SSLCertVerificationError", K.TLS_CERTIFICATE, "connect"),
     TypeRule(_SSL, "SSLWantReadError", K.WOULD_BLOCK, None),
     TypeRule(_SSL, "SSLWantWriteError", K.WOULD_BLOCK, None),
     # http.client
-    TypeRule(
-        _HC,
-        "RemoteDisconnected",
-        K.REMOTE_DISCONNECTED,
-        "request",
-        "the server closed the connection without sending a response",
-    ),
-    TypeRule(
-        _HC,
-        "IncompleteRead",
-        K.REMOTE_DISCONNECTED,
-        "body",
-        "the server closed the connection before the whole body arrived",
-    ),
+    TypeRule(_HC, "RemoteDisconnected", K.REMOTE_DISCONNECTED, "request",
+             "the server closed the connection without sending a response"),
+    TypeRule(_HC, "IncompleteRead", K.REMOTE_DISCONNECTED, "body",
+             "the server closed the connection before the whole body arrived"),
     TypeRule(_HC, "BadStatusLine", None, "request"),
     # urllib.error: URLError.reason holds the real error
     TypeRule(_UE, "URLError", None, None),
     # asyncio / concurrent.futures (separate TimeoutError classes before 3.11)
-    TypeRule(
-        _AIO, "IncompleteReadError", K.REMOTE_DISCONNECTED, None, "the stream ended before the expected bytes"
-    ),
+    TypeRule(_AIO, "IncompleteReadError", K.REMOTE_DISCONNECTED, None,
+             "the stream ended before the expected bytes"),
     TypeRule(_AIO, "TimeoutError", K.TIMED_OUT, None),
     TypeRule(_AIO, "CancelledError", K.CANCELLED, None),
     TypeRule(_CF, "TimeoutError", K.TIMED_OUT, None),
@@ -254,6 +220,7 @@ _RULES: Tuple[TypeRule, ...] = (
     TypeRule(_RQ, "ProxyError", None, "connect"),
     TypeRule(_RQ, "ChunkedEncodingError", None, "body"),
 )
+# fmt: on
 for _lib in (_HX, _HCORE):  # httpx re-raises httpcore's classes under the same names
     _RULES += (
         TypeRule(_lib, "ConnectError", None, "connect"),
@@ -274,6 +241,7 @@ for _lib in (_HX, _HCORE):  # httpx re-raises httpcore's classes under the same 
         TypeRule(_lib, "ProxyError", None, "connect"),
         TypeRule(_lib, "RemoteProtocolError", None, None, refine=_httpx_protocol),
     )
+# fmt: off
 _RULES += (
     # aiohttp (client_exceptions.py)
     TypeRule(_AH, "ClientOSError", None, "transfer"),
@@ -283,13 +251,8 @@ _RULES += (
     TypeRule(_AH, "ClientConnectorSSLError", K.TLS_PROTOCOL, "connect"),
     TypeRule(_AH, "ClientSSLError", K.TLS_PROTOCOL, None),
     TypeRule(_AH, "ServerFingerprintMismatch", K.TLS_CERTIFICATE, "connect"),
-    TypeRule(
-        _AH,
-        "ServerDisconnectedError",
-        K.REMOTE_DISCONNECTED,
-        "request",
-        "the server closed the connection without (a complete) response",
-    ),
+    TypeRule(_AH, "ServerDisconnectedError", K.REMOTE_DISCONNECTED, "request",
+             "the server closed the connection without (a complete) response"),
     TypeRule(_AH, "ServerTimeoutError", K.TIMED_OUT, "transfer"),
     TypeRule(_AH, "ConnectionTimeoutError", K.TIMED_OUT, "connect"),
     TypeRule(_AH, "SocketTimeoutError", K.TIMED_OUT, "transfer"),
@@ -297,46 +260,28 @@ _RULES += (
     TypeRule(_AH, "ClientConnectionResetError", K.CONNECTION_RESET, "request"),
     # websockets
     TypeRule(_WS, "ConnectionClosed", K.REMOTE_DISCONNECTED, "transfer"),
-    TypeRule(
-        _WS,
-        "ConnectionClosedError",
-        K.REMOTE_DISCONNECTED,
-        "transfer",
-        "no close frame: the connection was lost",
-    ),
+    TypeRule(_WS, "ConnectionClosedError", K.REMOTE_DISCONNECTED, "transfer",
+             "no close frame: the connection was lost"),
     TypeRule(_WS, "ConnectionClosedOK", None, "close"),
     TypeRule(_WS, "InvalidHandshake", None, "connect"),
-    TypeRule(
-        _WS,
-        "InvalidMessage",
-        K.REMOTE_DISCONNECTED,
-        "connect",
-        "no valid HTTP response to the opening handshake; websockets drops the error the "
-        "connection was lost with (asyncio/connection.py connection_lost), so a reset reads "
-        "as a close: the best it can know",
-    ),
+    TypeRule(_WS, "InvalidMessage", K.REMOTE_DISCONNECTED, "connect",
+             "no valid HTTP response to the opening handshake; websockets drops the error the "
+             "connection was lost with (asyncio/connection.py connection_lost), so a reset reads "
+             "as a close: the best it can know"),
     # anyio (under httpx's async transport): EndOfStream hides an SSLEOFError "from None"
     TypeRule("anyio", "EndOfStream", K.REMOTE_DISCONNECTED, None),
     # the transport was lost with an error; on 3.9 anyio keeps no OS error to say which
     TypeRule("anyio", "BrokenResourceError", K.CONNECTION_RESET, None),
 )
+# fmt: on
 
+# fmt: off
 _RULES += (
     # the stdlib's protocol clients
-    TypeRule(
-        "builtins",
-        "EOFError",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "the peer closed the stream (ftplib, telnetlib and others raise EOFError at EOF)",
-    ),
-    TypeRule(
-        "smtplib",
-        "SMTPServerDisconnected",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "the server closed the connection (Lib/smtplib.py getreply)",
-    ),
+    TypeRule("builtins", "EOFError", K.REMOTE_DISCONNECTED, None,
+             "the peer closed the stream (ftplib, telnetlib and others raise EOFError at EOF)"),
+    TypeRule("smtplib", "SMTPServerDisconnected", K.REMOTE_DISCONNECTED, None,
+             "the server closed the connection (Lib/smtplib.py getreply)"),
     TypeRule("smtplib", "SMTPConnectError", None, "connect"),
     TypeRule("smtplib", "SMTPException", None, None),
     TypeRule("poplib", "error_proto", None, None),
@@ -345,67 +290,39 @@ _RULES += (
     TypeRule("ftplib", "Error", None, None),
     TypeRule("xmlrpc.client", "ProtocolError", None, None),
 )
+# fmt: on
 
 _PG = "postgres/postgres:src/interfaces/libpq"
 _PG_TEXT = "libpq keeps only its text (no errno, no exception of its own)"
 for _lib in ("psycopg2", "psycopg"):  # both raise libpq's own message
     _RULES += (TypeRule(_lib, "OperationalError", None, None), TypeRule(_lib, "InterfaceError", None, None))
+# fmt: off
 _RULES += (
     TypeRule("redis", "ConnectionError", None, "connect"),
     TypeRule("redis", "TimeoutError", K.TIMED_OUT, None),
     TypeRule("redis", "BusyLoadingError", None, None),
     TypeRule("pymysql", "OperationalError", None, None, code_arg="mysql"),
     TypeRule("pymysql", "InterfaceError", None, None, code_arg="mysql"),
-    TypeRule(
-        "psycopg",
-        "ConnectionTimeout",
-        K.TIMED_OUT,
-        "connect",
-        "psycopg's own connect timeout (psycopg/connection.py)",
-    ),
-    TypeRule(
-        "asyncpg",
-        "ConnectionDoesNotExistError",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "the connection was lost in the middle of an operation",
-    ),
+    TypeRule("psycopg", "ConnectionTimeout", K.TIMED_OUT, "connect",
+             "psycopg's own connect timeout (psycopg/connection.py)"),
+    TypeRule("asyncpg", "ConnectionDoesNotExistError", K.REMOTE_DISCONNECTED, None,
+             "the connection was lost in the middle of an operation"),
     TypeRule("asyncpg", "InterfaceError", None, None),
     TypeRule("pymongo", "AutoReconnect", None, None),
-    TypeRule(
-        "pymongo",
-        "ServerSelectionTimeoutError",
-        None,
-        "connect",
-        "pymongo keeps the last error of server selection only as text",
-    ),
+    TypeRule("pymongo", "ServerSelectionTimeoutError", None, "connect",
+             "pymongo keeps the last error of server selection only as text"),
     TypeRule("pymongo", "NetworkTimeout", K.TIMED_OUT, None),
     TypeRule("grpc", "RpcError", None, None),
-    TypeRule(
-        "websocket",
-        "WebSocketConnectionClosedException",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "websocket-client read the end of the stream",
-    ),
+    TypeRule("websocket", "WebSocketConnectionClosedException", K.REMOTE_DISCONNECTED, None,
+             "websocket-client read the end of the stream"),
     TypeRule("websocket", "WebSocketTimeoutException", K.TIMED_OUT, None),
     TypeRule("websocket", "WebSocketAddressException", K.NAME_RESOLUTION_FAILED, "connect"),
-    TypeRule(
-        "paramiko",
-        "NoValidConnectionsError",
-        None,
-        "connect",
-        "paramiko keeps each address's error in .errors",
-    ),
+    TypeRule("paramiko", "NoValidConnectionsError", None, "connect",
+             "paramiko keeps each address's error in .errors"),
     TypeRule("paramiko", "SSHException", None, None),
     TypeRule("botocore", "EndpointConnectionError", None, "connect"),
-    TypeRule(
-        "botocore",
-        "ConnectionClosedError",
-        K.REMOTE_DISCONNECTED,
-        "request",
-        "the connection closed before a valid response",
-    ),
+    TypeRule("botocore", "ConnectionClosedError", K.REMOTE_DISCONNECTED, "request",
+             "the connection closed before a valid response"),
     TypeRule("botocore", "ReadTimeoutError", K.TIMED_OUT, "transfer"),
     TypeRule("botocore", "ConnectTimeoutError", K.TIMED_OUT, "connect"),
     TypeRule("botocore", "SSLError", K.TLS_PROTOCOL, "connect"),
@@ -415,229 +332,92 @@ _RULES += (
     TypeRule("elastic_transport", "TlsError", K.TLS_PROTOCOL, None),
     TypeRule("pika", "AMQPConnectionError", None, "connect", "pika keeps the transport's error in args[0]"),
     TypeRule("pika", "StreamLostError", None, None),
-    TypeRule(
-        "pika",
-        "AMQPConnectorStackTimeout",
-        K.TIMED_OUT,
-        "connect",
-        "the AMQP handshake did not complete within stack_timeout",
-    ),
+    TypeRule("pika", "AMQPConnectorStackTimeout", K.TIMED_OUT, "connect",
+             "the AMQP handshake did not complete within stack_timeout"),
     TypeRule("pika", "AMQPConnectorSocketConnectError", None, "connect"),
-    TypeRule(
-        "tornado",
-        "HTTPStreamClosedError",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "tornado's simple client read the end of the stream ('Stream closed')",
-    ),
+    TypeRule("tornado", "HTTPStreamClosedError", K.REMOTE_DISCONNECTED, None,
+             "tornado's simple client read the end of the stream ('Stream closed')"),
     TypeRule("tornado", "HTTPTimeoutError", K.TIMED_OUT, None),
     TypeRule("tornado", "StreamClosedError", None, None, "tornado keeps the OS error in .real_error"),
     TypeRule("trio", "TooSlowError", K.TIMED_OUT, None),
     TypeRule("trio", "BrokenResourceError", None, None),
     TypeRule("pycurl", "error", None, None, code_arg="curl"),
     TypeRule("httplib2", "ServerNotFoundError", K.NAME_RESOLUTION_FAILED, "connect"),
-    TypeRule(
-        "kafka",
-        "KafkaTimeoutError",
-        K.TIMED_OUT,
-        None,
-        "kafka-python retries every broker until its own timeout and keeps none of their errors",
-    ),
+    TypeRule("kafka", "KafkaTimeoutError", K.TIMED_OUT, None,
+             "kafka-python retries every broker until its own timeout and keeps none of their errors"),
     TypeRule("kafka", "NoBrokersAvailable", None, "connect"),
     TypeRule("OpenSSL", "SysCallError", None, None),
     TypeRule("twisted", "ConnectionRefusedError", K.CONNECTION_REFUSED, "connect"),
     TypeRule("twisted", "ConnectError", None, "connect", "Twisted keeps the OS error in .osError"),
     # twisted/internet/tcp.py: a read error (ECONNRESET...) closes with CONNECTION_LOST, an EOF with
     # CONNECTION_DONE: the errno itself is not kept
-    TypeRule(
-        "twisted",
-        "ConnectionLost",
-        K.CONNECTION_RESET,
-        None,
-        "Twisted reads a reset as 'lost in a non-clean fashion' and keeps no errno",
-    ),
+    TypeRule("twisted", "ConnectionLost", K.CONNECTION_RESET, None,
+             "Twisted reads a reset as 'lost in a non-clean fashion' and keeps no errno"),
     TypeRule("twisted", "ConnectionDone", K.REMOTE_DISCONNECTED, None),
     TypeRule("twisted", "TimeoutError", K.TIMED_OUT, None),
     TypeRule("twisted", "CancelledError", K.CANCELLED, None),
     TypeRule("twisted", "DNSLookupError", K.NAME_RESOLUTION_FAILED, "connect"),
-    TypeRule(
-        "twisted",
-        "ResponseNeverReceived",
-        None,
-        "request",
-        "Twisted keeps the causes as Failures in .reasons",
-    ),
+    TypeRule("twisted", "ResponseNeverReceived", None, "request",
+             "Twisted keeps the causes as Failures in .reasons"),
 )
+# fmt: on
 
+# fmt: off
 #: Phrases of libraries that keep only text (their error, not an exception object, says what happened)
 TEXT_RULES: Tuple[TextRule, ...] = (
-    *(
-        rule
-        for lib in ("psycopg2", "psycopg")
-        for rule in (
-            TextRule(
-                lib,
-                "",
-                "server closed the connection unexpectedly",
-                K.REMOTE_DISCONNECTED,
-                None,
-                f"{_PG}/fe-secure.c (pqsecure_raw_read: EPIPE and ECONNRESET read as a closed one)",
-                "libpq reports a reset (ECONNRESET) and an end of stream alike, and keeps no errno",
-            ),
-            TextRule(
-                lib,
-                "",
-                "timeout expired",
-                K.TIMED_OUT,
-                "connect",
-                f"{_PG}/fe-connect.c (connectDBComplete: 'timeout expired')",
-                _PG_TEXT,
-            ),
-            TextRule(
-                lib,
-                "",
-                "ssl syscall error: eof detected",
-                K.TLS_EOF,
-                "connect",
-                f"{_PG}/fe-secure-openssl.c ('SSL SYSCALL error: EOF detected')",
-                _PG_TEXT,
-            ),
-            TextRule(
-                lib,
-                "",
-                "ssl error: unexpected eof while reading",
-                K.TLS_EOF,
-                "connect",
-                f"{_PG}/fe-secure-openssl.c ('SSL error: %s' with OpenSSL's reason)",
-                _PG_TEXT,
-            ),
-            TextRule(
-                lib,
-                "",
-                "could not translate host name",
-                K.NAME_RESOLUTION_FAILED,
-                "connect",
-                f"{_PG}/fe-connect.c ('could not translate host name \"%s\" to address: %s')",
-                "libpq keeps only gai_strerror's text",
-            ),
-        )
-    ),
-    TextRule(
-        "pymongo",
-        "ServerSelectionTimeoutError",
-        "no servers found yet",
-        K.TIMED_OUT,
-        "connect",
-        "mongodb/mongo-python-driver:pymongo/synchronous/topology.py ('No servers found yet')",
-        "server selection timed out before any connection attempt ended",
-    ),
-    TextRule(
-        "pymongo",
-        "",
-        "connection closed",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "mongodb/mongo-python-driver:pymongo/network_layer.py (OSError('connection closed'))",
-        "pymongo reports the end of the stream as text only",
-    ),
-    TextRule(
-        "grpc",
-        "",
-        "handshake read failed",
-        K.TLS_EOF,
-        "connect",
-        "grpc/grpc:src/core/handshaker/security/security_handshaker.cc",
-        "gRPC core keeps the transport's error only as text",
-    ),
-    TextRule(
-        "grpc",
-        "",
-        "socket closed",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "grpc/grpc:src/core/lib/iomgr/tcp_posix.cc ('Socket closed' at EOF)",
-        "gRPC core keeps the transport's error only as text",
-    ),
-    TextRule(
-        "grpc",
-        "",
-        "statuscode.deadline_exceeded",
-        K.TIMED_OUT,
-        None,
-        "grpc/grpc:include/grpcpp/impl/codegen/status_code_enum.h (DEADLINE_EXCEEDED)",
-    ),
-    TextRule(
-        "pycurl",
-        "",
-        "unexpected eof while reading",
-        K.TLS_EOF,
-        "connect",
-        "curl/curl@5c61e168698a:lib/vtls/openssl.c (failf with OpenSSL's reason)",
-        "pycurl.error keeps the CURLcode and curl's text; the errno is only in Curl.getinfo(OS_ERRNO)",
-    ),
-    TextRule(
-        "OpenSSL",
-        "SysCallError",
-        "unexpected eof",
-        K.TLS_EOF,
-        None,
-        "pyca/pyopenssl:src/OpenSSL/SSL.py (_raise_ssl_error: SysCallError(-1, 'Unexpected EOF'))",
-        "pyOpenSSL reports the peer's close as a SysCallError with errno -1",
-    ),
-    TextRule(
-        "pymongo",
-        "",
-        "(-1, 'unexpected eof')",
-        K.TLS_EOF,
-        "connect",
-        "mongodb/mongo-python-driver:pymongo/pyopenssl_context.py (pyOpenSSL's SysCallError as text)",
-        "pymongo keeps pyOpenSSL's error only as text",
-    ),
-    TextRule(
-        "pika",
-        "",
-        "transport indicated eof",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "pika/pika:pika/adapters/utils/io_services_utils.py (StreamLostError)",
-        "pika reports the end of the stream as text",
-    ),
-    TextRule(
-        "redis",
-        "ConnectionError",
-        "connection closed by server",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "redis/redis-py:redis/_parsers/socket.py (SERVER_CLOSED_CONNECTION_ERROR)",
-        "redis-py reads the end of the stream itself and raises its own error",
-    ),
-    TextRule(
-        "poplib",
-        "error_proto",
-        "-err eof",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "python/cpython:Lib/poplib.py (_getline: raise error_proto('-ERR EOF') when recv returns b'')",
-        "poplib turns the end of the stream into a protocol error",
-    ),
-    TextRule(
-        "imaplib",
-        "abort",
-        "socket error: eof",
-        K.REMOTE_DISCONNECTED,
-        None,
-        "python/cpython:Lib/imaplib.py (_get_line: raise self.abort('socket error: EOF'))",
-        "imaplib turns the end of the stream into IMAP4.abort",
-    ),
-    TextRule(
-        "smtplib",
-        "SMTPServerDisconnected",
-        "please run connect() first",
-        K.NOT_CONNECTED,
-        None,
-        "python/cpython:Lib/smtplib.py (send: SMTPServerDisconnected('please run connect() first'))",
-    ),
+    *(rule for lib in ("psycopg2", "psycopg") for rule in (
+        TextRule(lib, "", "server closed the connection unexpectedly", K.REMOTE_DISCONNECTED, None,
+                 f"{_PG}/fe-secure.c (pqsecure_raw_read: EPIPE and ECONNRESET read as a closed one)",
+                 "libpq reports a reset (ECONNRESET) and an end of stream alike, and keeps no errno"),
+        TextRule(lib, "", "timeout expired", K.TIMED_OUT, "connect",
+                 f"{_PG}/fe-connect.c (connectDBComplete: 'timeout expired')", _PG_TEXT),
+        TextRule(lib, "", "ssl syscall error: eof detected", K.TLS_EOF, "connect",
+                 f"{_PG}/fe-secure-openssl.c ('SSL SYSCALL error: EOF detected')", _PG_TEXT),
+        TextRule(lib, "", "ssl error: unexpected eof while reading", K.TLS_EOF, "connect",
+                 f"{_PG}/fe-secure-openssl.c ('SSL error: %s' with OpenSSL's reason)", _PG_TEXT),
+        TextRule(lib, "", "could not translate host name", K.NAME_RESOLUTION_FAILED, "connect",
+                 f"{_PG}/fe-connect.c ('could not translate host name \"%s\" to address: %s')",
+                 "libpq keeps only gai_strerror's text"),
+    )),
+    TextRule("pymongo", "ServerSelectionTimeoutError", "no servers found yet", K.TIMED_OUT, "connect",
+             "mongodb/mongo-python-driver:pymongo/synchronous/topology.py ('No servers found yet')",
+             "server selection timed out before any connection attempt ended"),
+    TextRule("pymongo", "", "connection closed", K.REMOTE_DISCONNECTED, None,
+             "mongodb/mongo-python-driver:pymongo/network_layer.py (OSError('connection closed'))",
+             "pymongo reports the end of the stream as text only"),
+    TextRule("grpc", "", "handshake read failed", K.TLS_EOF, "connect",
+             "grpc/grpc:src/core/handshaker/security/security_handshaker.cc",
+             "gRPC core keeps the transport's error only as text"),
+    TextRule("grpc", "", "socket closed", K.REMOTE_DISCONNECTED, None,
+             "grpc/grpc:src/core/lib/iomgr/tcp_posix.cc ('Socket closed' at EOF)",
+             "gRPC core keeps the transport's error only as text"),
+    TextRule("grpc", "", "statuscode.deadline_exceeded", K.TIMED_OUT, None,
+             "grpc/grpc:include/grpcpp/impl/codegen/status_code_enum.h (DEADLINE_EXCEEDED)"),
+    TextRule("pycurl", "", "unexpected eof while reading", K.TLS_EOF, "connect",
+             "curl/curl@5c61e168698a:lib/vtls/openssl.c (failf with OpenSSL's reason)",
+             "pycurl.error keeps the CURLcode and curl's text; the errno is only in Curl.getinfo(OS_ERRNO)"),
+    TextRule("OpenSSL", "SysCallError", "unexpected eof", K.TLS_EOF, None,
+             "pyca/pyopenssl:src/OpenSSL/SSL.py (_raise_ssl_error: SysCallError(-1, 'Unexpected EOF'))",
+             "pyOpenSSL reports the peer's close as a SysCallError with errno -1"),
+    TextRule("pymongo", "", "(-1, 'unexpected eof')", K.TLS_EOF, "connect",
+             "mongodb/mongo-python-driver:pymongo/pyopenssl_context.py (pyOpenSSL's SysCallError as text)",
+             "pymongo keeps pyOpenSSL's error only as text"),
+    TextRule("pika", "", "transport indicated eof", K.REMOTE_DISCONNECTED, None,
+             "pika/pika:pika/adapters/utils/io_services_utils.py (StreamLostError)",
+             "pika reports the end of the stream as text"),
+    TextRule("redis", "ConnectionError", "connection closed by server", K.REMOTE_DISCONNECTED, None,
+             "redis/redis-py:redis/_parsers/socket.py (SERVER_CLOSED_CONNECTION_ERROR)",
+             "redis-py reads the end of the stream itself and raises its own error"),
+    TextRule("poplib", "error_proto", "-err eof", K.REMOTE_DISCONNECTED, None,
+             "python/cpython:Lib/poplib.py (_getline: raise error_proto('-ERR EOF') when recv returns b'')",
+             "poplib turns the end of the stream into a protocol error"),
+    TextRule("imaplib", "abort", "socket error: eof", K.REMOTE_DISCONNECTED, None,
+             "python/cpython:Lib/imaplib.py (_get_line: raise self.abort('socket error: EOF'))",
+             "imaplib turns the end of the stream into IMAP4.abort"),
+    TextRule("smtplib", "SMTPServerDisconnected", "please run connect() first", K.NOT_CONNECTED, None,
+             "python/cpython:Lib/smtplib.py (send: SMTPServerDisconnected('please run connect() first'))"),
 )
+# fmt: on
 
 #: Every rule (the table).
 RULES: Tuple[TypeRule, ...] = _RULES

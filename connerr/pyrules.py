@@ -81,197 +81,76 @@ _ERRNOMAP: Tuple[Tuple[str, str, PyVersion], ...] = (
 # Windows C runtime <errno.h> numbers (MSVC/UCRT errno.h; the same values in
 # mingw-w64-headers/crt/errno.h as shipped with zig 0.17.0,
 # lib/libc/include/any-windows-any/errno.h).  Only names CPython uses here.
+# fmt: off
 _CRT_ERRNO: Dict[str, int] = {
-    "EPERM": 1,
-    "ENOENT": 2,
-    "ESRCH": 3,
-    "EINTR": 4,
-    "EIO": 5,
-    "ENXIO": 6,
-    "E2BIG": 7,
-    "ENOEXEC": 8,
-    "EBADF": 9,
-    "ECHILD": 10,
-    "EAGAIN": 11,
-    "ENOMEM": 12,
-    "EACCES": 13,
-    "EFAULT": 14,
-    "EBUSY": 16,
-    "EEXIST": 17,
-    "EXDEV": 18,
-    "ENODEV": 19,
-    "ENOTDIR": 20,
-    "EISDIR": 21,
-    "EINVAL": 22,
-    "ENFILE": 23,
-    "EMFILE": 24,
-    "ENOTTY": 25,
-    "EFBIG": 27,
-    "ENOSPC": 28,
-    "ESPIPE": 29,
-    "EROFS": 30,
-    "EMLINK": 31,
-    "EPIPE": 32,
-    "EDOM": 33,
-    "ERANGE": 34,
-    "EDEADLK": 36,
-    "EDEADLOCK": 36,
-    "ENAMETOOLONG": 38,
-    "ENOLCK": 39,
-    "ENOSYS": 40,
-    "ENOTEMPTY": 41,
-    "EILSEQ": 42,
+    "EPERM": 1, "ENOENT": 2, "ESRCH": 3, "EINTR": 4, "EIO": 5, "ENXIO": 6,
+    "E2BIG": 7, "ENOEXEC": 8, "EBADF": 9, "ECHILD": 10, "EAGAIN": 11,
+    "ENOMEM": 12, "EACCES": 13, "EFAULT": 14, "EBUSY": 16, "EEXIST": 17,
+    "EXDEV": 18, "ENODEV": 19, "ENOTDIR": 20, "EISDIR": 21, "EINVAL": 22,
+    "ENFILE": 23, "EMFILE": 24, "ENOTTY": 25, "EFBIG": 27, "ENOSPC": 28,
+    "ESPIPE": 29, "EROFS": 30, "EMLINK": 31, "EPIPE": 32, "EDOM": 33,
+    "ERANGE": 34, "EDEADLK": 36, "EDEADLOCK": 36, "ENAMETOOLONG": 38,
+    "ENOLCK": 39, "ENOSYS": 40, "ENOTEMPTY": 41, "EILSEQ": 42,
     # POSIX supplement (VS2010+)
-    "EADDRINUSE": 100,
-    "EADDRNOTAVAIL": 101,
-    "EAFNOSUPPORT": 102,
-    "EALREADY": 103,
-    "EBADMSG": 104,
-    "ECANCELED": 105,
-    "ECONNABORTED": 106,
-    "ECONNREFUSED": 107,
-    "ECONNRESET": 108,
-    "EDESTADDRREQ": 109,
-    "EHOSTUNREACH": 110,
-    "EIDRM": 111,
-    "EINPROGRESS": 112,
-    "EISCONN": 113,
-    "ELOOP": 114,
-    "EMSGSIZE": 115,
-    "ENETDOWN": 116,
-    "ENETRESET": 117,
-    "ENETUNREACH": 118,
-    "ENOBUFS": 119,
-    "ENODATA": 120,
-    "ENOLINK": 121,
-    "ENOMSG": 122,
-    "ENOPROTOOPT": 123,
-    "ENOSR": 124,
-    "ENOSTR": 125,
-    "ENOTCONN": 126,
-    "ENOTRECOVERABLE": 127,
-    "ENOTSOCK": 128,
-    "ENOTSUP": 129,
-    "EOPNOTSUPP": 130,
-    "EOVERFLOW": 132,
-    "EOWNERDEAD": 133,
-    "EPROTO": 134,
-    "EPROTONOSUPPORT": 135,
-    "EPROTOTYPE": 136,
-    "ETIME": 137,
-    "ETIMEDOUT": 138,
-    "ETXTBSY": 139,
-    "EWOULDBLOCK": 140,
+    "EADDRINUSE": 100, "EADDRNOTAVAIL": 101, "EAFNOSUPPORT": 102,
+    "EALREADY": 103, "EBADMSG": 104, "ECANCELED": 105, "ECONNABORTED": 106,
+    "ECONNREFUSED": 107, "ECONNRESET": 108, "EDESTADDRREQ": 109,
+    "EHOSTUNREACH": 110, "EIDRM": 111, "EINPROGRESS": 112, "EISCONN": 113,
+    "ELOOP": 114, "EMSGSIZE": 115, "ENETDOWN": 116, "ENETRESET": 117,
+    "ENETUNREACH": 118, "ENOBUFS": 119, "ENODATA": 120, "ENOLINK": 121,
+    "ENOMSG": 122, "ENOPROTOOPT": 123, "ENOSR": 124, "ENOSTR": 125,
+    "ENOTCONN": 126, "ENOTRECOVERABLE": 127, "ENOTSOCK": 128, "ENOTSUP": 129,
+    "EOPNOTSUPP": 130, "EOVERFLOW": 132, "EOWNERDEAD": 133, "EPROTO": 134,
+    "EPROTONOSUPPORT": 135, "EPROTOTYPE": 136, "ETIME": 137,
+    "ETIMEDOUT": 138, "ETXTBSY": 139, "EWOULDBLOCK": 140,
 }
+# fmt: on
 
 # <winsock2.h>: WSABASEERR (10000) + n.  Only the names Modules/errnomodule.c
 # exports (its WSA* add_errcode lines) and the WSA twins of errno names.
+# fmt: off
 _WSA: Dict[str, int] = {
-    "WSABASEERR": 10000,
-    "WSAEINTR": 10004,
-    "WSAEBADF": 10009,
-    "WSAEACCES": 10013,
-    "WSAEFAULT": 10014,
-    "WSAEINVAL": 10022,
-    "WSAEMFILE": 10024,
-    "WSAEWOULDBLOCK": 10035,
-    "WSAEINPROGRESS": 10036,
-    "WSAEALREADY": 10037,
-    "WSAENOTSOCK": 10038,
-    "WSAEDESTADDRREQ": 10039,
-    "WSAEMSGSIZE": 10040,
-    "WSAEPROTOTYPE": 10041,
-    "WSAENOPROTOOPT": 10042,
-    "WSAEPROTONOSUPPORT": 10043,
-    "WSAESOCKTNOSUPPORT": 10044,
-    "WSAEOPNOTSUPP": 10045,
-    "WSAEPFNOSUPPORT": 10046,
-    "WSAEAFNOSUPPORT": 10047,
-    "WSAEADDRINUSE": 10048,
-    "WSAEADDRNOTAVAIL": 10049,
-    "WSAENETDOWN": 10050,
-    "WSAENETUNREACH": 10051,
-    "WSAENETRESET": 10052,
-    "WSAECONNABORTED": 10053,
-    "WSAECONNRESET": 10054,
-    "WSAENOBUFS": 10055,
-    "WSAEISCONN": 10056,
-    "WSAENOTCONN": 10057,
-    "WSAESHUTDOWN": 10058,
-    "WSAETOOMANYREFS": 10059,
-    "WSAETIMEDOUT": 10060,
-    "WSAECONNREFUSED": 10061,
-    "WSAELOOP": 10062,
-    "WSAENAMETOOLONG": 10063,
-    "WSAEHOSTDOWN": 10064,
-    "WSAEHOSTUNREACH": 10065,
-    "WSAENOTEMPTY": 10066,
-    "WSAEPROCLIM": 10067,
-    "WSAEUSERS": 10068,
-    "WSAEDQUOT": 10069,
-    "WSAESTALE": 10070,
-    "WSAEREMOTE": 10071,
-    "WSASYSNOTREADY": 10091,
-    "WSAVERNOTSUPPORTED": 10092,
-    "WSANOTINITIALISED": 10093,
-    "WSAEDISCON": 10101,
+    "WSABASEERR": 10000, "WSAEINTR": 10004, "WSAEBADF": 10009,
+    "WSAEACCES": 10013, "WSAEFAULT": 10014, "WSAEINVAL": 10022,
+    "WSAEMFILE": 10024, "WSAEWOULDBLOCK": 10035, "WSAEINPROGRESS": 10036,
+    "WSAEALREADY": 10037, "WSAENOTSOCK": 10038, "WSAEDESTADDRREQ": 10039,
+    "WSAEMSGSIZE": 10040, "WSAEPROTOTYPE": 10041, "WSAENOPROTOOPT": 10042,
+    "WSAEPROTONOSUPPORT": 10043, "WSAESOCKTNOSUPPORT": 10044,
+    "WSAEOPNOTSUPP": 10045, "WSAEPFNOSUPPORT": 10046, "WSAEAFNOSUPPORT": 10047,
+    "WSAEADDRINUSE": 10048, "WSAEADDRNOTAVAIL": 10049, "WSAENETDOWN": 10050,
+    "WSAENETUNREACH": 10051, "WSAENETRESET": 10052, "WSAECONNABORTED": 10053,
+    "WSAECONNRESET": 10054, "WSAENOBUFS": 10055, "WSAEISCONN": 10056,
+    "WSAENOTCONN": 10057, "WSAESHUTDOWN": 10058, "WSAETOOMANYREFS": 10059,
+    "WSAETIMEDOUT": 10060, "WSAECONNREFUSED": 10061, "WSAELOOP": 10062,
+    "WSAENAMETOOLONG": 10063, "WSAEHOSTDOWN": 10064, "WSAEHOSTUNREACH": 10065,
+    "WSAENOTEMPTY": 10066, "WSAEPROCLIM": 10067, "WSAEUSERS": 10068,
+    "WSAEDQUOT": 10069, "WSAESTALE": 10070, "WSAEREMOTE": 10071,
+    "WSASYSNOTREADY": 10091, "WSAVERNOTSUPPORTED": 10092,
+    "WSANOTINITIALISED": 10093, "WSAEDISCON": 10101,
 }
+# fmt: on
 
 # Modules/errnomodule.c (MS_WINDOWS): "constants added to errno.h in VS2010
 # but have preferred WSA equivalents" are #undef'd, so the #else branch
 # (the WSA value) is used for them.
-_ERRNOMODULE_UNDEF: FrozenSet[str] = frozenset(
-    {
-        "EADDRINUSE",
-        "EADDRNOTAVAIL",
-        "EAFNOSUPPORT",
-        "EALREADY",
-        "ECONNABORTED",
-        "ECONNREFUSED",
-        "ECONNRESET",
-        "EDESTADDRREQ",
-        "EHOSTUNREACH",
-        "EINPROGRESS",
-        "EISCONN",
-        "ELOOP",
-        "EMSGSIZE",
-        "ENETDOWN",
-        "ENETRESET",
-        "ENETUNREACH",
-        "ENOBUFS",
-        "ENOPROTOOPT",
-        "ENOTCONN",
-        "ENOTSOCK",
-        "EOPNOTSUPP",
-        "EPROTONOSUPPORT",
-        "EPROTOTYPE",
-        "ETIMEDOUT",
-        "EWOULDBLOCK",
-    }
-)
+# fmt: off
+_ERRNOMODULE_UNDEF: FrozenSet[str] = frozenset({
+    "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EALREADY", "ECONNABORTED",
+    "ECONNREFUSED", "ECONNRESET", "EDESTADDRREQ", "EHOSTUNREACH", "EINPROGRESS",
+    "EISCONN", "ELOOP", "EMSGSIZE", "ENETDOWN", "ENETRESET", "ENETUNREACH",
+    "ENOBUFS", "ENOPROTOOPT", "ENOTCONN", "ENOTSOCK", "EOPNOTSUPP",
+    "EPROTONOSUPPORT", "EPROTOTYPE", "ETIMEDOUT", "EWOULDBLOCK",
+})
+# fmt: on
 
 # Modules/errnomodule.c: names with an "#else #ifdef WSAxxx" fallback.
-_ERRNOMODULE_WSA_FALLBACK: FrozenSet[str] = _ERRNOMODULE_UNDEF | frozenset(
-    {
-        "EINVAL",
-        "EINTR",
-        "EUSERS",
-        "ENOTEMPTY",
-        "EREMOTE",
-        "EHOSTDOWN",
-        "EPFNOSUPPORT",
-        "ESHUTDOWN",
-        "EBADF",
-        "EACCES",
-        "EDQUOT",
-        "EFAULT",
-        "ESTALE",
-        "ENAMETOOLONG",
-        "ESOCKTNOSUPPORT",
-        "ETOOMANYREFS",
-        "EMFILE",
-    }
-)
+# fmt: off
+_ERRNOMODULE_WSA_FALLBACK: FrozenSet[str] = _ERRNOMODULE_UNDEF | frozenset({
+    "EINVAL", "EINTR", "EUSERS", "ENOTEMPTY", "EREMOTE", "EHOSTDOWN",
+    "EPFNOSUPPORT", "ESHUTDOWN", "EBADF", "EACCES", "EDQUOT", "EFAULT",
+    "ESTALE", "ENAMETOOLONG", "ESOCKTNOSUPPORT", "ETOOMANYREFS", "EMFILE",
+})
+# fmt: on
 
 # CRT names Modules/errnomodule.c has no add_errcode line for.
 _ERRNOMODULE_NOT_EXPORTED: FrozenSet[str] = frozenset({"STRUNCATE", "EOTHER"})
@@ -279,13 +158,15 @@ _ERRNOMODULE_NOT_EXPORTED: FrozenSet[str] = frozenset({"STRUNCATE", "EOTHER"})
 # PC/errmap.h winerror_to_errno: the switch, winerror -> CRT errno name.
 # Anything not listed takes the default: EINVAL.
 _ERRMAP_SWITCH: Dict[int, str] = {}
+# fmt: off
 for _errno_name, _codes in (
     # ERROR_FILE_NOT_FOUND, PATH_NOT_FOUND, INVALID_DRIVE, NO_MORE_FILES,
     # BAD_NETPATH, BAD_NET_NAME, BAD_PATHNAME, FILENAME_EXCED_RANGE
     ("ENOENT", (2, 3, 15, 18, 53, 67, 161, 206)),
     ("E2BIG", (10,)),  # ERROR_BAD_ENVIRONMENT
     # ERROR_BAD_FORMAT, INVALID_STARTING_CODESEG .. INFLOOP_IN_RELOC_CHAIN
-    ("ENOEXEC", (11, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202)),
+    ("ENOEXEC", (11, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198,
+                 199, 200, 201, 202)),
     # ERROR_INVALID_HANDLE, INVALID_TARGET_HANDLE, DIRECT_ACCESS_HANDLE
     ("EBADF", (6, 114, 130)),
     ("ECHILD", (128, 129)),  # ERROR_WAIT_NO_CHILDREN, CHILD_NOT_COMPLETE
@@ -296,38 +177,8 @@ for _errno_name, _codes in (
     # ERROR_ACCESS_DENIED, CURRENT_DIRECTORY, WRITE_PROTECT .. WRONG_DISK (19-34),
     # 35 (undefined), SHARING_BUFFER_EXCEEDED, NETWORK_ACCESS_DENIED,
     # CANNOT_MAKE, FAIL_I24, DRIVE_LOCKED, SEEK_ON_DEVICE, NOT_LOCKED, LOCK_FAILED
-    (
-        "EACCES",
-        (
-            5,
-            16,
-            19,
-            20,
-            21,
-            22,
-            23,
-            24,
-            25,
-            26,
-            27,
-            28,
-            29,
-            30,
-            31,
-            32,
-            33,
-            34,
-            35,
-            36,
-            65,
-            82,
-            83,
-            108,
-            132,
-            158,
-            167,
-        ),
-    ),
+    ("EACCES", (5, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+                33, 34, 35, 36, 65, 82, 83, 108, 132, 158, 167)),
     ("EEXIST", (80, 183)),  # ERROR_FILE_EXISTS, ALREADY_EXISTS
     ("EXDEV", (17,)),  # ERROR_NOT_SAME_DEVICE
     ("ENOTDIR", (267,)),  # ERROR_DIRECTORY (bpo-12802)
@@ -339,6 +190,7 @@ for _errno_name, _codes in (
 ):
     for _code in _codes:
         _ERRMAP_SWITCH[_code] = _errno_name
+# fmt: on
 del _errno_name, _codes, _code
 
 _WAIT_TIMEOUT = 258

@@ -37,6 +37,7 @@ DIAGNOSIS_PHASES: Tuple[str, ...] = ("connect", "request", "body", "transfer", "
 RETRY: Tuple[str, ...] = ("safe", "idempotent_only", "no")
 
 
+# fmt: off
 class Kind(str, Enum):
     """What went wrong, independent of OS, numbering and library (stable: part of the public contract).
 
@@ -60,16 +61,8 @@ class Kind(str, Enum):
 
     if not TYPE_CHECKING:  # type checkers keep seeing Kind(value) as the lookup by value it is
 
-        def __new__(  # noqa: PLR0917
-            cls,
-            value: str,
-            side: str,
-            phase: str,
-            retry: str,
-            network: bool,
-            builtin: str,
-            meaning: str,
-        ) -> Kind:
+        def __new__(cls, value: str, side: str, phase: str, retry: str, network: bool,  # noqa: PLR0917
+                    builtin: str, meaning: str) -> Kind:
             member = str.__new__(cls, value)
             member._value_ = value
             member.side, member.phase, member.retry, member.network = side, phase, retry, network
@@ -77,276 +70,98 @@ class Kind(str, Enum):
             return member
 
     CONNECTION_REFUSED = (
-        "connection_refused",
-        "remote",
-        "connect",
-        "safe",
-        True,
-        "ConnectionRefusedError",
-        "Nothing accepted the connection: no listener on that port (the host answered with RST).",
-    )
+        "connection_refused", "remote", "connect", "safe", True, "ConnectionRefusedError",
+        "Nothing accepted the connection: no listener on that port (the host answered with RST).")
     CONNECTION_RESET = (
-        "connection_reset",
-        "remote",
-        "transfer",
-        "idempotent_only",
-        True,
-        "ConnectionResetError",
-        "The peer (or a middlebox) reset an established connection.",
-    )
+        "connection_reset", "remote", "transfer", "idempotent_only", True, "ConnectionResetError",
+        "The peer (or a middlebox) reset an established connection.")
     CONNECTION_ABORTED = (
-        "connection_aborted",
-        "local",
-        "transfer",
-        "idempotent_only",
-        True,
-        "ConnectionAbortedError",
-        "The local stack aborted the connection (Windows: often the peer closed while we wrote).",
-    )
+        "connection_aborted", "local", "transfer", "idempotent_only", True, "ConnectionAbortedError",
+        "The local stack aborted the connection (Windows: often the peer closed while we wrote).")
     BROKEN_PIPE = (
-        "broken_pipe",
-        "remote",
-        "transfer",
-        "idempotent_only",
-        True,
-        "BrokenPipeError",
-        "Write after the peer closed the connection.",
-    )
+        "broken_pipe", "remote", "transfer", "idempotent_only", True, "BrokenPipeError",
+        "Write after the peer closed the connection.")
     TIMED_OUT = (
-        "timed_out",
-        "network",
-        "any",
-        "idempotent_only",
-        True,
-        "TimeoutError",
-        "No answer in time: a client timeout or the OS giving up on the peer.",
-    )
+        "timed_out", "network", "any", "idempotent_only", True, "TimeoutError",
+        "No answer in time: a client timeout or the OS giving up on the peer.")
     HOST_UNREACHABLE = (
-        "host_unreachable",
-        "network",
-        "connect",
-        "safe",
-        True,
-        "OSError",
-        "No route to the host.",
-    )
+        "host_unreachable", "network", "connect", "safe", True, "OSError",
+        "No route to the host.")
     NETWORK_UNREACHABLE = (
-        "network_unreachable",
-        "network",
-        "connect",
-        "safe",
-        True,
-        "OSError",
-        "No route to the destination network.",
-    )
+        "network_unreachable", "network", "connect", "safe", True, "OSError",
+        "No route to the destination network.")
     NETWORK_DOWN = (
-        "network_down",
-        "local",
-        "any",
-        "idempotent_only",
-        True,
-        "OSError",
-        "The local network interface or stack is down.",
-    )
+        "network_down", "local", "any", "idempotent_only", True, "OSError",
+        "The local network interface or stack is down.")
     NETWORK_RESET = (
-        "network_reset",
-        "network",
-        "transfer",
-        "idempotent_only",
-        True,
-        "OSError",
-        "The network dropped the connection (keep-alive failure, reset by the network).",
-    )
-    HOST_DOWN = ("host_down", "remote", "connect", "safe", True, "OSError", "The peer host is down.")
+        "network_reset", "network", "transfer", "idempotent_only", True, "OSError",
+        "The network dropped the connection (keep-alive failure, reset by the network).")
+    HOST_DOWN = (
+        "host_down", "remote", "connect", "safe", True, "OSError",
+        "The peer host is down.")
     NOT_CONNECTED = (
-        "not_connected",
-        "local",
-        "any",
-        "no",
-        True,
-        "OSError",
-        "The socket is not connected (used before connect, or after the peer went away).",
-    )
+        "not_connected", "local", "any", "no", True, "OSError",
+        "The socket is not connected (used before connect, or after the peer went away).")
     ALREADY_CONNECTED = (
-        "already_connected",
-        "local",
-        "connect",
-        "no",
-        True,
-        "OSError",
-        "The socket is already connected.",
-    )
+        "already_connected", "local", "connect", "no", True, "OSError",
+        "The socket is already connected.")
     ADDRESS_IN_USE = (
-        "address_in_use",
-        "local",
-        "connect",
-        "no",
-        True,
-        "OSError",
-        "The local address and port are already in use.",
-    )
+        "address_in_use", "local", "connect", "no", True, "OSError",
+        "The local address and port are already in use.")
     ADDRESS_NOT_AVAILABLE = (
-        "address_not_available",
-        "local",
-        "connect",
-        "no",
-        True,
-        "OSError",
-        "The requested local address does not exist on this host (or no ephemeral port is left).",
-    )
+        "address_not_available", "local", "connect", "no", True, "OSError",
+        "The requested local address does not exist on this host (or no ephemeral port is left).")
     WOULD_BLOCK = (
-        "would_block",
-        "local",
-        "any",
-        "safe",
-        False,
-        "BlockingIOError",
-        "A non-blocking call would block; nothing happened yet.",
-    )
+        "would_block", "local", "any", "safe", False, "BlockingIOError",
+        "A non-blocking call would block; nothing happened yet.")
     IN_PROGRESS = (
-        "in_progress",
-        "local",
-        "connect",
-        "no",
-        True,
-        "BlockingIOError",
-        "A non-blocking operation (usually connect) is still in progress: wait, do not retry.",
-    )
+        "in_progress", "local", "connect", "no", True, "BlockingIOError",
+        "A non-blocking operation (usually connect) is still in progress: wait, do not retry.")
     INTERRUPTED = (
-        "interrupted",
-        "local",
-        "any",
-        "safe",
-        False,
-        "InterruptedError",
-        "A signal interrupted the call before it did anything.",
-    )
+        "interrupted", "local", "any", "safe", False, "InterruptedError",
+        "A signal interrupted the call before it did anything.")
     CANCELLED = (
-        "cancelled",
-        "local",
-        "any",
-        "no",
-        False,
-        "OSError",
-        "The operation was cancelled locally (closed socket, cancelled I/O).",
-    )
+        "cancelled", "local", "any", "no", False, "OSError",
+        "The operation was cancelled locally (closed socket, cancelled I/O).")
     SHUTDOWN = (
-        "shutdown",
-        "local",
-        "transfer",
-        "no",
-        True,
-        "BrokenPipeError",
-        "Send after this side shut the socket down for writing.",
-    )
+        "shutdown", "local", "transfer", "no", True, "BrokenPipeError",
+        "Send after this side shut the socket down for writing.")
     NAME_NOT_FOUND = (
-        "name_not_found",
-        "network",
-        "connect",
-        "no",
-        True,
-        "socket.gaierror",
-        "The host name does not exist or has no address of the wanted family.",
-    )
+        "name_not_found", "network", "connect", "no", True, "socket.gaierror",
+        "The host name does not exist or has no address of the wanted family.")
     NAME_TEMPORARY_FAILURE = (
-        "name_temporary_failure",
-        "network",
-        "connect",
-        "safe",
-        True,
-        "socket.gaierror",
-        "The resolver failed temporarily; the same name may resolve later.",
-    )
+        "name_temporary_failure", "network", "connect", "safe", True, "socket.gaierror",
+        "The resolver failed temporarily; the same name may resolve later.")
     NAME_RESOLUTION_FAILED = (
-        "name_resolution_failed",
-        "network",
-        "connect",
-        "no",
-        True,
-        "socket.gaierror",
-        "Name resolution failed for a reason the resolver calls permanent, or did not say.",
-    )
+        "name_resolution_failed", "network", "connect", "no", True, "socket.gaierror",
+        "Name resolution failed for a reason the resolver calls permanent, or did not say.")
     TLS_EOF = (
-        "tls_eof",
-        "remote",
-        "any",
-        "idempotent_only",
-        True,
-        "ssl.SSLEOFError",
-        "The TLS stream ended before it was complete (TCP closed without close_notify).",
-    )
+        "tls_eof", "remote", "any", "idempotent_only", True, "ssl.SSLEOFError",
+        "The TLS stream ended before it was complete (TCP closed without close_notify).")
     TLS_CERTIFICATE = (
-        "tls_certificate",
-        "remote",
-        "connect",
-        "no",
-        True,
-        "ssl.SSLCertVerificationError",
-        "The peer's certificate was not accepted (untrusted, expired, wrong name).",
-    )
+        "tls_certificate", "remote", "connect", "no", True, "ssl.SSLCertVerificationError",
+        "The peer's certificate was not accepted (untrusted, expired, wrong name).")
     TLS_PROTOCOL = (
-        "tls_protocol",
-        "remote",
-        "any",
-        "no",
-        True,
-        "ssl.SSLError",
-        "The TLS exchange failed (version, cipher, alert, not TLS at all).",
-    )
+        "tls_protocol", "remote", "any", "no", True, "ssl.SSLError",
+        "The TLS exchange failed (version, cipher, alert, not TLS at all).")
     REMOTE_DISCONNECTED = (
-        "remote_disconnected",
-        "remote",
-        "transfer",
-        "idempotent_only",
-        True,
-        "ConnectionResetError",
-        "The peer closed the connection before a complete response (EOF, not RST).",
-    )
+        "remote_disconnected", "remote", "transfer", "idempotent_only", True, "ConnectionResetError",
+        "The peer closed the connection before a complete response (EOF, not RST).")
     PERMISSION_DENIED = (
-        "permission_denied",
-        "local",
-        "any",
-        "no",
-        False,
-        "PermissionError",
-        "The OS or a firewall refused the operation for this process.",
-    )
+        "permission_denied", "local", "any", "no", False, "PermissionError",
+        "The OS or a firewall refused the operation for this process.")
     RESOURCE_EXHAUSTED = (
-        "resource_exhausted",
-        "local",
-        "any",
-        "safe",
-        False,
-        "OSError",
-        "Out of descriptors, buffers, memory or ports; retry after backing off.",
-    )
+        "resource_exhausted", "local", "any", "safe", False, "OSError",
+        "Out of descriptors, buffers, memory or ports; retry after backing off.")
     INVALID = (
-        "invalid",
-        "local",
-        "any",
-        "no",
-        False,
-        "OSError",
-        "Invalid argument, descriptor or address passed by the caller.",
-    )
+        "invalid", "local", "any", "no", False, "OSError",
+        "Invalid argument, descriptor or address passed by the caller.")
     UNSUPPORTED = (
-        "unsupported",
-        "local",
-        "any",
-        "no",
-        False,
-        "OSError",
-        "Operation, family, protocol or socket type not supported here.",
-    )
+        "unsupported", "local", "any", "no", False, "OSError",
+        "Operation, family, protocol or socket type not supported here.")
     UNKNOWN = (
-        "unknown",
-        "unknown",
-        "any",
-        "no",
-        False,
-        "OSError",
-        "Not a network failure connerr recognises.",
-    )
+        "unknown", "unknown", "any", "no", False, "OSError",
+        "Not a network failure connerr recognises.")
 
     def __str__(self) -> str:
         return str(self.value)
@@ -360,6 +175,7 @@ class Kind(str, Enum):
     def class_name(self) -> str:
         """Name of the :mod:`connerr.exceptions` class for this kind (``ConnectionReset``)."""
         return "".join(part.capitalize() for part in self.value.split("_"))
+# fmt: on
 
 
 class KindInfo(NamedTuple):
