@@ -82,6 +82,11 @@ def rule_instance(rule: _rules.TypeRule) -> Tuple[BaseException, str]:
 
 
 #: the real strings of public reports the explain tests answer (tests/data/*_cases.tsv)
+#: the keys every candidate of explain's JSON has (the design contract)
+CANDIDATE_KEYS = frozenset(
+    ("name", "number", "domain", "platform", "kind", "exception", "message", "notes", "retry", "confidence")
+)
+
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
 

@@ -7,9 +7,10 @@ import json
 import os
 import subprocess
 import sys
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import pytest
+from _support import CANDIDATE_KEYS
 
 from connerr._cli_common import use_color
 from connerr.cli import main
@@ -53,19 +54,7 @@ def test_json_contract(capsys: pytest.CaptureFixture) -> None:
     assert code == 0
     assert (data["schema"], data["input_kind"], data["found"]) == ("connerr.explain/1", "message", True)
     best = data["events"][0]["candidates"][0]
-    for key in (
-        "name",
-        "number",
-        "domain",
-        "platform",
-        "kind",
-        "exception",
-        "message",
-        "notes",
-        "retry",
-        "confidence",
-    ):
-        assert key in best
+    assert set(best) >= CANDIDATE_KEYS
     assert (best["name"], best["number"], best["platform"]) == ("WSAECONNRESET", 10054, "windows")
 
 
@@ -126,10 +115,13 @@ def test_stdin_log_summary(capsys: pytest.CaptureFixture) -> None:
     ]
 
 
-def _subprocess(*args: str, env_extra: dict = {}) -> subprocess.CompletedProcess:  # noqa: B006
-    env = dict(os.environ, PYTHONPATH=SRC, **env_extra)
+def _subprocess(
+    *args: str, env_extra: Optional[Dict[str, str]] = None, stdin: Optional[str] = None
+) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=SRC, **(env_extra or {}))
     return subprocess.run(
         [sys.executable, "-m", "connerr", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,
@@ -145,16 +137,12 @@ def test_subprocess_number() -> None:
 
 
 def test_subprocess_json_and_stdin() -> None:
-    env = dict(os.environ, PYTHONPATH=SRC, PYTHONIOENCODING="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "connerr", "explain", "--json", "-"],
-        input="socket.gaierror: [Errno 8] nodename nor servname provided, or not known",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-        encoding="utf-8",
+    proc = _subprocess(
+        "explain",
+        "--json",
+        "-",
+        env_extra={"PYTHONIOENCODING": "utf-8"},
+        stdin="socket.gaierror: [Errno 8] nodename nor servname provided, or not known",
     )
     assert proc.returncode == 0
     best = json.loads(proc.stdout)["events"][0]["candidates"][0]

@@ -18,30 +18,16 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
-from connerr import matrix
+from connerr import matrix, probe
 from connerr.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _row(scenario: str, layer: str, code: Any, name: Any, kind: Any, **extra: Any) -> Dict[str, Any]:
-    row = {
-        "scenario": scenario,
-        "layer": layer,
-        "via": None,
-        "exception": None,
-        "errno": None,
-        "winerror": None,
-        "message": None,
-        "domain": "winsock",
-        "native_code": code,
-        "phase": None,
-        "name": name,
-        "kind": kind,
-        "unavailable": None,
-    }
-    row.update(extra)
-    return row
+    """A probe row of a Windows machine (Winsock codes), as connerr.probe writes them."""
+    values = {"domain": "winsock", "native_code": code, "name": name, "kind": kind, **extra}
+    return probe._row(scenario, layer, **values)
 
 
 def _py(scenario: str, exc: str, code: int, name: str, kind: str, **extra: Any) -> Dict[str, Any]:
