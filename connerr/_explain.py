@@ -15,7 +15,7 @@ from connerr import _aliases, _evidence, _fastindex, _recognise, platforms
 from connerr._domains import RUNTIME_DOMAINS, by_id
 from connerr._fastindex import DOMAINS
 from connerr.platforms import PLATFORMS, check_platform
-from connerr.taxonomy import Kind
+from connerr.taxonomy import Kind, kind_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -761,7 +761,7 @@ class _Ranker:
     ) -> Candidate:
         if entry.domain in _RUNTIME_IDS:
             return self._runtime_candidate(entry, platform, group, confidence, inner)
-        kind = _kind_of(entry.kind)
+        kind = kind_of(entry.kind)
         phase = self.phase or kind.phase
         retry = kind.retry
         if phase == "connect" and retry != "no":
@@ -841,7 +841,7 @@ class _Ranker:
         """A runtime's own code: the OS error it carries (the best OS-code answer in the same text)
         gives its kind where its own is generic, and its platform."""
         number, os_code, _numbering, carries, text, source = self.ix.runtime_codes[(entry.domain, entry.name)]
-        kind = _kind_of(entry.kind)
+        kind = kind_of(entry.kind)
         inner_kind, inner_platform, inner_name = inner
         if inner_kind is not None and inner_kind is not Kind.UNKNOWN and (carries or kind is Kind.UNKNOWN):
             kind = inner_kind
@@ -893,19 +893,12 @@ def _inner(scored: List[Any], hints: Dict[str, float], forced: Optional[str]) ->
     wording proves; the platform from that code or the text's hints."""
     platform = forced or (max(hints, key=lambda p: hints[p]) if hints else None)
     for _score, code_platform, _group, entry in scored:
-        if entry.domain in DOMAINS and _kind_of(entry.kind).network:
-            return _kind_of(entry.kind), code_platform, entry.name
+        if entry.domain in DOMAINS and kind_of(entry.kind).network:
+            return kind_of(entry.kind), code_platform, entry.name
     for _score, _platform, _group, entry in scored:
-        if not entry.domain and _kind_of(entry.kind).network:
-            return _kind_of(entry.kind), platform, None
+        if not entry.domain and kind_of(entry.kind).network:
+            return kind_of(entry.kind), platform, None
     return None, platform, None
-
-
-def _kind_of(value: str) -> Kind:
-    try:
-        return Kind(value)
-    except ValueError:
-        return Kind.UNKNOWN
 
 
 def _code_only(text: str, ev: _evidence.Evidence, found: bool) -> bool:

@@ -40,7 +40,7 @@ from connerr._rules import (
     text_rule,
     type_rule,
 )
-from connerr.taxonomy import KIND_INFO, RETRY, Kind
+from connerr.taxonomy import KIND_INFO, RETRY, Kind, kind_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -169,14 +169,8 @@ def _resolve_windows(number: int) -> Optional[Tuple[str, str, str]]:
     return None
 
 
-#: kind by value: ``Kind(value)`` costs an Enum call per code read
-_KIND_BY_VALUE: Dict[str, Kind] = {kind.value: kind for kind in Kind}
 #: rank of each kind of evidence (lower: stronger)
 _RANK: Dict[str, int] = {rank: index for index, rank in enumerate(EVIDENCE)}
-
-
-def _kind(value: str) -> Kind:
-    return _KIND_BY_VALUE.get(value, Kind.UNKNOWN)
 
 
 class _Walker:
@@ -245,9 +239,9 @@ class _Walker:
             return
         name, kind_value, domain = hit
         code = (name, number, domain, "windows")
-        if self._disagrees(node, _kind(kind_value), code, f"winerror {number}"):
+        if self._disagrees(node, kind_of(kind_value), code, f"winerror {number}"):
             return
-        self.offer("winerror", _kind(kind_value), node, code, note or f"{name} (winerror {number})")
+        self.offer("winerror", kind_of(kind_value), node, code, note or f"{name} (winerror {number})")
 
     def _errno(self, node: OSError) -> None:
         number = _int(safe_attr(node, "errno"))
@@ -273,7 +267,7 @@ class _Walker:
         else:
             return
         name, kind_value = hit
-        kind = _kind(kind_value)
+        kind = kind_of(kind_value)
         code = (name, number, domain, platform)
         if self._disagrees(node, kind, code, f"errno {number}"):
             return
@@ -336,9 +330,8 @@ class _Walker:
         found = runtime_code(domain, number) if number is not None else None
         if found is not None and number is not None:
             name, kind_value = found
-            self.offer(
-                "wrapper", _kind(kind_value), node, (name, number, domain, ""), f"{domain} {name} ({number})"
-            )
+            code = (name, number, domain, "")
+            self.offer("wrapper", kind_of(kind_value), node, code, f"{domain} {name} ({number})")
 
     def _message(self, node: BaseException) -> None:
         text = _text(node)
@@ -348,7 +341,7 @@ class _Walker:
         if number is not None:
             hit = _resolve_windows(number)
             if hit is not None:
-                self.offer("message", _kind(hit[1]), node, (hit[0], number, hit[2], "windows"))
+                self.offer("message", kind_of(hit[1]), node, (hit[0], number, hit[2], "windows"))
         errno_number = _bracketed(text, "[Errno ")
         if errno_number is not None and not 0 <= errno_number < 10000:
             self._message_errno(node, errno_number)  # Winsock or negative EAI: unambiguous
@@ -378,7 +371,7 @@ class _Walker:
             domain = "eai"
             hit = _fastindex.resolve(domain, number, platform)
         if hit is not None:
-            self.offer("message", _kind(hit[1]), node, (hit[0], number, domain, platform))
+            self.offer("message", kind_of(hit[1]), node, (hit[0], number, domain, platform))
 
 
 def _negative_eai_platform(platform: str) -> str:

@@ -661,11 +661,9 @@ def inner_exceptions(exc: BaseException) -> List[BaseException]:
         value = safe_attr(exc, name)
         if isinstance(value, dict):
             value = list(value.values())
-        if isinstance(value, (list, tuple)):
-            for item in value[:8]:  # a Twisted Failure (.reasons: several) holds it in .value
-                found.append(safe_attr(item, "value") if type(item).__name__ == "Failure" else item)
-        else:
-            found.append(safe_attr(value, "value") if type(value).__name__ == "Failure" else value)
+        for item in value[:8] if isinstance(value, (list, tuple)) else (value,):
+            # a Twisted Failure (.reasons: several) holds the exception in .value
+            found.append(safe_attr(item, "value") if type(item).__name__ == "Failure" else item)
     args = safe_attr(exc, "args")
     if isinstance(args, tuple):
         found.extend(args[:8])

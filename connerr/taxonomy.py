@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import FrozenSet, Mapping, NamedTuple, Tuple
+    from typing import Dict, FrozenSet, Mapping, NamedTuple, Tuple
 else:
     from connerr._namedtuple import NamedTuple
 
@@ -200,3 +200,11 @@ KIND_INFO: Mapping[Kind, KindInfo] = MappingProxyType(
 )
 #: The kinds of network I/O failures: what :func:`connerr.translate` re-raises as connerr's classes.
 NETWORK_KINDS: FrozenSet[Kind] = frozenset(kind for kind in Kind if kind.network)
+
+_BY_VALUE: Dict[str, Kind] = {kind.value: kind for kind in Kind}
+
+
+def kind_of(value: str) -> Kind:
+    """The kind whose value is ``value``, else :attr:`Kind.UNKNOWN` (a dict lookup: ``Kind(value)``
+    is an Enum call, and the tables name kinds by value on every code read)."""
+    return _BY_VALUE.get(value, Kind.UNKNOWN)
